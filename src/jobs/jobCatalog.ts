@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { defineJob } from "./jobDefinition.js";
+
+// The contract between whoever enqueues a job and whoever handles it. Handlers live with their step
+// (digest/digestJob.ts, values/decideJob.ts, …) and are registered in src/main.ts; this file only names the jobs.
+
+/** Proves the queue end to end: a worker receives it and records an audit entry. */
+export const systemPing = defineJob({
+  name: "system.ping",
+  payload: z.object({ note: z.string().max(200), requestedAt: z.iso.datetime() }),
+  timeoutSeconds: 30,
+  retry: { limit: 2, delaySeconds: 5, backoff: true },
+});
+
+/** Digest one stored proposal version (enqueued by the source watchers for every new version). */
+export const digestProposal = defineJob({
+  name: "digest.proposal",
+  payload: z.object({ proposalId: z.string().min(1), proposalVersionId: z.string().min(1) }),
+  timeoutSeconds: 300,
+  retry: { limit: 3, delaySeconds: 30, backoff: true },
+  // Keyed by proposal version: a watcher that sees the same version twice enqueues one digest.
+  policy: "short",
+});
+
+/** Every job Tribune knows, by name; queues are created for all of them at start-up. */
+export const jobCatalog = [systemPing, digestProposal] as const;

@@ -1,0 +1,153 @@
+import PgBoss from "pg-boss";
+import type { SqlRunner } from "../db/sqlRunner.js";
+import type { JobDefinition, JobPayload } from "./jobDefinition.js";
+
+export interface JobContext {
+  jobId: string;
+  /** Aborted when the job's timeout passes: handlers pass it to their I/O so nothing outlives its job. */
+  signal: AbortSignal;
+}
+
+export type JobHandler<Def extends JobDefinition> = (payload: JobPayload<Def>, context: JobContext) => Promise<void>;
+
+export interface EnqueueOptions {
+  /** Required by "short" jobs: at most one waiting job per key (e.g. a proposal version). */
+  singletonKey?: string;
+  startAfter?: Date;
+}
+
+export interface JobQueueOptions {
+  sql: SqlRunner;
+  catalog: readonly JobDefinition[];
+  /** Called with failures pg-boss reports outside any job (maintenance, polling). */
+  onError: (error: Error) => void;
+  pollingIntervalSeconds?: number;
+  schema?: string;
+}
+
+/** The job queue (pg-boss over Tribune's own database connection, PostgreSQL or embedded). */
+export interface JobQueue {
+  start(): Promise<void>;
+  enqueue<Def extends JobDefinition>(
+    job: Def,
+    payload: JobPayload<Def>,
+    options?: EnqueueOptions,
+  ): Promise<string | null>;
+  work<Def extends JobDefinition>(
+    job: Def,
+    handler: JobHandler<Def>,
+    options?: { concurrency?: number },
+  ): Promise<void>;
+  /** Jobs waiting or running, per queue. */
+  depth(): Promise<Record<string, number>>;
+  /** Stops fetching; running jobs finish (or are released to others when `timeoutMs` passes). */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/** A job's payload did not match its catalog schema: a bug in whoever enqueued it. */
+export class JobPayloadError extends Error {
+  constructor(jobName: string, issues: string) {
+    super(`Payload of job ${jobName} does not match its schema: ${issues}`);
+    this.name = "JobPayloadError";
+  }
+}
+
+/** Builds the queue; `start()` installs or upgrades pg-boss's tables and creates one queue per catalog entry. */
+export function createJobQueue(options: JobQueueOptions): JobQueue {
+  const boss = new PgBoss({
+    db: { executeSql: (text, values) => runForPgBoss(options.sql, text, values) },
+    schema: options.schema ?? "pgboss",
+  });
+  boss.on("error", options.onError);
+  const known = new Map(options.catalog.map((job) => [job.name, job]));
+
+  function parse<Def extends JobDefinition>(job: Def, payload: unknown): JobPayload<Def> {
+    const result = job.payload.safeParse(payload);
+    if (!result.success) throw new JobPayloadError(job.name, result.error.message);
+    return result.data as JobPayload<Def>;
+  }
+
+  function assertKnown(job: JobDefinition): void {
+    if (known.get(job.name) !== job) throw new Error(`Job ${job.name} is not in the catalog given to the queue`);
+  }
+
+  return {
+    async start() {
+      await boss.start();
+      for (const job of options.catalog) await ensureQueue(boss, job);
+    },
+
+    async enqueue(job, payload, enqueueOptions = {}) {
+      assertKnown(job);
+      const data = parse(job, payload) as object;
+      if (job.policy === "short" && !enqueueOptions.singletonKey) {
+        throw new Error(`Job ${job.name} is keyed: enqueue it with a singletonKey`);
+      }
+      return boss.send(job.name, data, {
+        singletonKey: enqueueOptions.singletonKey,
+        startAfter: enqueueOptions.startAfter,
+      });
+    },
+
+    async work(job, handler, workOptions = {}) {
+      assertKnown(job);
+      const workers = Math.max(1, workOptions.concurrency ?? 1);
+      for (let i = 0; i < workers; i += 1) {
+        await boss.work<unknown>(
+          job.name,
+          { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
+          async ([received]) => {
+            if (!received) return;
+            const signal = AbortSignal.timeout(job.timeoutSeconds * 1000);
+            await handler(parse(job, received.data), { jobId: received.id, signal });
+          },
+        );
+      }
+    },
+
+    async depth() {
+      const entries = await Promise.all(
+        options.catalog.map(async (job) => [job.name, await boss.getQueueSize(job.name)] as const),
+      );
+      return Object.fromEntries(entries);
+    },
+
+    async stop(timeoutMs = 30_000) {
+      // close: false: the connection belongs to Tribune's database handle, which closes it after the queue stops.
+      await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });
+    },
+  };
+}
+
+async function ensureQueue(boss: PgBoss, job: JobDefinition): Promise<void> {
+  const policy = {
+    name: job.name,
+    policy: job.policy ?? "standard",
+    retryLimit: job.retry.limit,
+    retryDelay: job.retry.delaySeconds,
+    retryBackoff: job.retry.backoff,
+    expireInSeconds: job.timeoutSeconds,
+  };
+  if (await boss.getQueue(job.name)) {
+    await boss.updateQueue(job.name, policy);
+    return;
+  }
+  try {
+    await boss.createQueue(job.name, policy);
+  } catch (error) {
+    // Another process created it between our check and our insert: take its row and bring the policy up to date.
+    if ((error as { code?: string }).code !== "23505") throw error;
+    await boss.updateQueue(job.name, policy);
+  }
+}
+
+/**
+ * pg-boss sends both parameterised single statements and parameterless multi-statement scripts (its schema
+ * migrations). PGlite's `query` takes one statement only, so scripts go through `exec`.
+ */
+async function runForPgBoss(sql: SqlRunner, text: string, values: unknown[] | undefined): Promise<{ rows: unknown[] }> {
+  if (values && values.length > 0) return sql.query(text, values);
+  if (!text.includes(";")) return sql.query(text);
+  await sql.exec(text);
+  return { rows: [] };
+}

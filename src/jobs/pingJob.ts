@@ -1,0 +1,11 @@
+import type { AuditLog } from "../audit/auditLog.js";
+import type { systemPing } from "./jobCatalog.js";
+import type { JobHandler } from "./jobQueue.js";
+
+/** Handles `system.ping`: records that a worker received it, which proves enqueue → worker → database. */
+export function createPingHandler({ audit }: { audit: AuditLog }): JobHandler<typeof systemPing> {
+  return async (payload, { jobId }) => {
+    const latencyMs = Date.now() - Date.parse(payload.requestedAt);
+    await audit.append({ action: "system.ping", actor: "worker", data: { jobId, note: payload.note, latencyMs } });
+  };
+}

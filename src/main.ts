@@ -1,0 +1,165 @@
+// The composition root: config → database → audit and jobs → workers → web. The only file that wires production
+// parts together; everything else receives its dependencies.
+import { resolve } from "node:path";
+import { createAuditLog } from "./audit/auditLog.js";
+import { ConfigError } from "./config/configError.js";
+import { loadConfig } from "./config/loadConfig.js";
+import { secretValues } from "./config/secretValues.js";
+import type { Database } from "./db/database.js";
+import { migrate, pendingMigrations, readMigrations } from "./db/migrate.js";
+import { openDatabase } from "./db/openDatabase.js";
+import { TribuneError } from "./errors/tribuneError.js";
+import { jobCatalog, systemPing } from "./jobs/jobCatalog.js";
+import { createJobQueue, type JobQueue } from "./jobs/jobQueue.js";
+import { createPingHandler } from "./jobs/pingJob.js";
+import { createLogger, type Logger } from "./log/logger.js";
+import { startupSummary } from "./startupSummary.js";
+import { healthzRoute, metricsRoute, readyzRoute } from "./web/healthRoutes.js";
+import { createMetrics } from "./web/metrics.js";
+import { createWebServer, type WebServer } from "./web/webServer.js";
+
+const MIGRATIONS_DIR = resolve(import.meta.dirname, "../prisma/migrations");
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger({ level: config.log.level, secrets: secretValues(config) });
+  const stoppers: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stoppers.reverse()) await stop();
+  };
+  installSignalHandlers(logger, stopAll);
+
+  try {
+    const db = await openDatabase({
+      url: config.database.url?.reveal(),
+      dataDir: config.database.dataDir,
+      poolSize: config.database.poolSize,
+      onIdleError: (error) => logger.warn({ err: error }, "an idle database connection failed; the pool replaces it"),
+    });
+    stoppers.push(() => db.close());
+    const migrations = await readMigrations(MIGRATIONS_DIR);
+    const report = await migrate(db.sql, migrations);
+
+    const audit = createAuditLog({ prisma: db.prisma });
+    const queue = createJobQueue({
+      sql: db.sql,
+      catalog: jobCatalog,
+      onError: (error) => logger.error({ err: error }, "job queue error"),
+    });
+    await queue.start();
+    stoppers.push(() => queue.stop());
+
+    const runWorkers = config.runtime.workersEnabled && ["all", "worker"].includes(config.runtime.role);
+    if (runWorkers) {
+      await queue.work(systemPing, createPingHandler({ audit }), { concurrency: config.runtime.jobConcurrency });
+    }
+
+    let webUrl: string | null = null;
+    if (["all", "web", "gateway"].includes(config.runtime.role)) {
+      const web = startWeb(db, queue, migrations, logger);
+      webUrl = await web.listen(config.web.port, config.web.host);
+      stoppers.push(() => web.close());
+    }
+
+    for (const line of startupSummary({
+      config,
+      database: db,
+      migrations: report,
+      webUrl,
+      workersRunning: runWorkers,
+    })) {
+      process.stdout.write(`${line}\n`);
+    }
+    await audit.append({ action: "system.started", actor: "system", data: { role: config.runtime.role } });
+    if (runWorkers) await queue.enqueue(systemPing, { note: "start-up", requestedAt: new Date().toISOString() });
+    process.stdout.write("Tribune is ready.\n");
+    logger.info({ webUrl }, "ready");
+  } catch (error) {
+    await stopAll().catch((stopError: unknown) => logger.error({ err: stopError }, "error while stopping"));
+    throw error;
+  }
+}
+
+function startWeb(
+  db: Database,
+  queue: JobQueue,
+  migrations: Awaited<ReturnType<typeof readMigrations>>,
+  logger: Logger,
+): WebServer {
+  const metrics = createMetrics({
+    queueDepth: () => queue.depth(),
+    auditEntries: () => db.prisma.auditEntry.count(),
+  });
+  const readiness = async () => {
+    const checks: { name: string; ok: boolean; detail?: string }[] = [];
+    const attempt = async (name: string, check: () => Promise<string | undefined>) => {
+      try {
+        const problem = await check();
+        checks.push(problem ? { name, ok: false, detail: problem } : { name, ok: true });
+      } catch (error) {
+        checks.push({ name, ok: false, detail: error instanceof Error ? error.message : String(error) });
+      }
+    };
+    await attempt("database", async () => {
+      await db.sql.query("SELECT 1");
+      return undefined;
+    });
+    await attempt("migrations", async () => {
+      const pending = await pendingMigrations(db.sql, migrations);
+      return pending.length > 0 ? `pending: ${pending.join(", ")}` : undefined;
+    });
+    await attempt("queue", async () => {
+      await queue.depth();
+      return undefined;
+    });
+    return checks;
+  };
+  return createWebServer({
+    routes: [healthzRoute, readyzRoute(readiness), metricsRoute(metrics)],
+    onError: (error, errorId) => logger.error({ err: error, errorId }, "web request failed"),
+  });
+}
+
+function installSignalHandlers(logger: Logger, stopAll: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`Tribune: ${signal} again, exiting without waiting.\n`);
+      process.exit(130);
+    }
+    stopping = true;
+    process.stdout.write(`Tribune: ${signal} received, stopping (running jobs finish first)…\n`);
+    stopAll().then(
+      () => {
+        process.stdout.write("Tribune stopped.\n");
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, "error while stopping");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`Tribune cannot start: the configuration has ${error.problems.length} problem(s):\n`);
+    for (const problem of error.problems) process.stderr.write(`  - ${problem}\n`);
+    process.stderr.write("See .env.example for every variable and its default.\n");
+    process.exit(2);
+  }
+  if (error instanceof TribuneError) {
+    process.stderr.write(`Tribune cannot start: ${error.oneLine()}\n`);
+    process.exit(1);
+  }
+  const errorId = `start-${Date.now().toString(36)}`;
+  process.stderr.write(
+    `Tribune cannot start: an unexpected error (id ${errorId}): ${error instanceof Error ? error.message : String(error)}\n` +
+      "Run again with LOG_LEVEL=debug for the details, and report the id if it persists.\n",
+  );
+  if (process.env.LOG_LEVEL === "debug" || process.env.LOG_LEVEL === "trace") console.error(error);
+  process.exit(1);
+});

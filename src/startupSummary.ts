@@ -1,0 +1,41 @@
+import type { Config } from "./config/loadConfig.js";
+import type { MigrationReport } from "./db/migrate.js";
+
+export interface StartupFacts {
+  config: Config;
+  database: { engine: "postgres" | "pglite"; location: string };
+  migrations: MigrationReport;
+  /** Where the web server listens; null when this process does not serve the web (ROLE=worker). */
+  webUrl: string | null;
+  workersRunning: boolean;
+}
+
+/** The start-up summary: one line per part, saying what runs, where, and why anything is off. */
+export function startupSummary({ config, database, migrations, webUrl, workersRunning }: StartupFacts): string[] {
+  const { llm, discord, sources, voting, runtime } = config;
+  const applied = migrations.applied.length;
+  const lines = [
+    `Tribune (role: ${runtime.role})`,
+    database.engine === "pglite"
+      ? `  database   embedded PGlite in ${database.location} (set DATABASE_URL to use PostgreSQL)`
+      : `  database   PostgreSQL at ${database.location}`,
+    `  schema     ${applied > 0 ? `${applied} migration(s) applied now, ` : ""}${migrations.alreadyApplied + applied} in all`,
+    `  llm        ${
+      llm.provider === "offline"
+        ? "offline summariser (extractive, no network; set ANTHROPIC_API_KEY or LLM_PROVIDER=local for an LLM)"
+        : `${llm.provider} ${llm.model} at ${llm.baseUrl}`
+    }`,
+    `  discord    ${discord.enabled ? `configured (${discord.apiUrl}); the bot is not part of this build yet` : "disabled: DISCORD_TOKEN is not set"}`,
+    `  snapshot   ${sources.snapshotEnabled ? `${sources.snapshotSpaces.length} space(s) configured; the watcher is not part of this build yet` : "disabled: SNAPSHOT_SPACES is empty"}`,
+    `  governor   ${sources.governorEnabled ? `${sources.governors.length} Governor(s) configured; the reader is not part of this build yet` : "disabled: GOVERNORS is empty"}`,
+    `  casting    ${voting.agentMnemonic ? "a mnemonic is configured; spaces still start in dry-run" : "dry-run only: AGENT_MNEMONIC is not set"}`,
+    `  workers    ${workersRunning ? `running (${runtime.jobConcurrency} per job)` : `off (${runtime.workersEnabled ? `ROLE=${runtime.role}` : "WORKERS_ENABLED=false"})`}`,
+    `  web        ${webUrl ? `${webUrl} (/healthz, /readyz, /metrics)` : `off (ROLE=${runtime.role})`}`,
+  ];
+  for (const name of migrations.modified) {
+    lines.push(
+      `  warning    migration ${name} was edited after it was applied; the database keeps the applied version`,
+    );
+  }
+  return lines;
+}

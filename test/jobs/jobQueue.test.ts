@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createAuditLog } from "../../src/audit/auditLog.js";
+import { digestProposal, jobCatalog, systemPing } from "../../src/jobs/jobCatalog.js";
+import { defineJob } from "../../src/jobs/jobDefinition.js";
+import { createJobQueue, JobPayloadError, type JobQueue } from "../../src/jobs/jobQueue.js";
+import { createPingHandler } from "../../src/jobs/pingJob.js";
+import { createTestDatabase, type TestDatabase } from "../support/testDatabase.js";
+
+const flaky = defineJob({
+  name: "test.flaky",
+  payload: z.object({ failTimes: z.number().int() }),
+  timeoutSeconds: 10,
+  retry: { limit: 3, delaySeconds: 0, backoff: false },
+});
+
+let t: TestDatabase;
+let queue: JobQueue;
+const queueErrors: Error[] = [];
+beforeAll(async () => {
+  t = await createTestDatabase();
+  queue = createJobQueue({
+    sql: t.db.sql,
+    catalog: [...jobCatalog, flaky],
+    onError: (error) => queueErrors.push(error),
+    pollingIntervalSeconds: 0.5,
+  });
+  await queue.start();
+});
+afterAll(async () => {
+  await queue.stop(5_000);
+  await t.drop();
+});
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("job queue", () => {
+  it("carries system.ping from enqueue to a worker that writes the audit log", async () => {
+    const audit = createAuditLog({ prisma: t.db.prisma });
+    await queue.work(systemPing, createPingHandler({ audit }));
+    const jobId = await queue.enqueue(systemPing, { note: "wiring", requestedAt: new Date().toISOString() });
+    expect(jobId).toEqual(expect.any(String));
+
+    const entries = await eventually(
+      () => t.db.prisma.auditEntry.findMany({ where: { action: "system.ping" } }),
+      (rows) => rows.length > 0,
+    );
+    expect(entries).toHaveLength(1);
+    expect(JSON.parse(entries[0]?.canonical ?? "{}")).toMatchObject({ data: { jobId, note: "wiring" } });
+  });
+
+  it("refuses a payload that does not match the catalog schema, before it reaches the queue", async () => {
+    await expect(
+      queue.enqueue(digestProposal, { proposalId: "" } as unknown as { proposalId: string; proposalVersionId: string }),
+    ).rejects.toBeInstanceOf(JobPayloadError);
+    expect(await queue.depth()).toMatchObject({ "digest.proposal": 0 });
+  });
+
+  it("refuses a job that is not in its catalog", async () => {
+    const stranger = defineJob({ ...flaky, name: "test.stranger" });
+    await expect(queue.enqueue(stranger, { failTimes: 0 })).rejects.toThrow(/not in the catalog/);
+  });
+
+  it("retries a failing job within its policy, then it succeeds", async () => {
+    let attempts = 0;
+    await queue.work(flaky, async ({ failTimes }) => {
+      attempts += 1;
+      if (attempts <= failTimes) throw new Error(`transient failure ${attempts}`);
+    });
+    await queue.enqueue(flaky, { failTimes: 2 });
+    await eventually(
+      async () => attempts,
+      (n) => n >= 3,
+    );
+    expect(attempts).toBe(3);
+    await eventually(queue.depth, (d) => d["test.flaky"] === 0);
+    expect((await queue.depth())["test.flaky"]).toBe(0);
+    expect(queueErrors).toEqual([]);
+  });
+
+  it("keeps one waiting job per singleton key", async () => {
+    const payload = { proposalId: "p1", proposalVersionId: "v1" };
+    const first = await queue.enqueue(digestProposal, payload, { singletonKey: "p1:v1" });
+    const second = await queue.enqueue(digestProposal, payload, { singletonKey: "p1:v1" });
+    expect(first).toEqual(expect.any(String));
+    expect(second).toBeNull();
+  });
+});
