@@ -2,13 +2,12 @@
 // parts together; everything else receives its dependencies.
 import { resolve } from "node:path";
 import { createAuditLog } from "./audit/auditLog.js";
-import { ConfigError } from "./config/configError.js";
+import { reportFatal } from "./cli/reportFatal.js";
 import { loadConfig } from "./config/loadConfig.js";
 import { secretValues } from "./config/secretValues.js";
 import type { Database } from "./db/database.js";
 import { migrate, pendingMigrations, readMigrations } from "./db/migrate.js";
 import { openDatabase } from "./db/openDatabase.js";
-import { TribuneError } from "./errors/tribuneError.js";
 import { jobCatalog, systemPing } from "./jobs/jobCatalog.js";
 import { createJobQueue, type JobQueue } from "./jobs/jobQueue.js";
 import { createPingHandler } from "./jobs/pingJob.js";
@@ -145,21 +144,5 @@ function installSignalHandlers(logger: Logger, stopAll: () => Promise<void>): vo
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`Tribune cannot start: the configuration has ${error.problems.length} problem(s):\n`);
-    for (const problem of error.problems) process.stderr.write(`  - ${problem}\n`);
-    process.stderr.write("See .env.example for every variable and its default.\n");
-    process.exit(2);
-  }
-  if (error instanceof TribuneError) {
-    process.stderr.write(`Tribune cannot start: ${error.oneLine()}\n`);
-    process.exit(1);
-  }
-  const errorId = `start-${Date.now().toString(36)}`;
-  process.stderr.write(
-    `Tribune cannot start: an unexpected error (id ${errorId}): ${error instanceof Error ? error.message : String(error)}\n` +
-      "Run again with LOG_LEVEL=debug for the details, and report the id if it persists.\n",
-  );
-  if (process.env.LOG_LEVEL === "debug" || process.env.LOG_LEVEL === "trace") console.error(error);
-  process.exit(1);
+  process.exit(reportFatal("Tribune cannot start", error));
 });

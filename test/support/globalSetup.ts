@@ -6,10 +6,12 @@ import { adminQuery, findTestServer, type TestEngine, withDatabase } from "./tes
 
 /** Picks the engine, prepares a migrated template database once, and says which engine the suite used. */
 export default async function setup(project: TestProject) {
-  const server = await findTestServer();
+  const forceEmbedded = process.env.TEST_DATABASE_ENGINE === "embedded";
+  const server = forceEmbedded ? null : await findTestServer();
   if (!server) {
     project.provide("testEngine", { engine: "pglite" } satisfies TestEngine);
-    console.log("[tribune tests] database engine: embedded PGlite (no PostgreSQL answered; set TEST_DATABASE_URL)");
+    const why = forceEmbedded ? "TEST_DATABASE_ENGINE=embedded" : "no PostgreSQL answered; set TEST_DATABASE_URL";
+    console.log(`[tribune tests] database engine: embedded PGlite, one in-memory database per file (${why})`);
     return;
   }
   const template = `tribune_tpl_${process.pid}_${Date.now().toString(36)}`;
