@@ -32,6 +32,18 @@ async function measure(bench: BenchDatabase): Promise<void> {
   for (let i = 0; i < SEQUENTIAL; i++) await audit.append({ action: "bench.sequential", actor: "bench", data: { i } });
   console.log(`  sequential: ${rate(SEQUENTIAL, performance.now() - started)} appends/s (${SEQUENTIAL}, one writer)`);
 
+  // A batch (one decision per member, say) takes the lock once and inserts once.
+  const batch = Array.from({ length: SEQUENTIAL * 10 }, (_, i) => ({
+    action: "bench.batch",
+    actor: "bench",
+    data: { i },
+  }));
+  started = performance.now();
+  await audit.appendMany(batch);
+  console.log(
+    `  batched: ${rate(batch.length, performance.now() - started)} appends/s (${batch.length} in one appendMany)`,
+  );
+
   // One connection per handle, as separate processes would have: the lock, not a shared pool, decides the order.
   const handles = await Promise.all(Array.from({ length: CONNECTIONS }, () => bench.connect(1)));
   const logs = handles.map((db) => createAuditLog({ prisma: db.prisma }));

@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { createAuditLog } from "./audit/auditLog.js";
 import { reportFatal } from "./cli/reportFatal.js";
 import { loadConfig } from "./config/loadConfig.js";
+import { loadEnvFile } from "./config/loadEnvFile.js";
 import { secretValues } from "./config/secretValues.js";
 import type { Database } from "./db/database.js";
 import { migrate, pendingMigrations, readMigrations } from "./db/migrate.js";
@@ -20,6 +21,7 @@ import { createWebServer, type WebServer } from "./web/webServer.js";
 const MIGRATIONS_DIR = resolve(import.meta.dirname, "../prisma/migrations");
 
 async function main(): Promise<void> {
+  const envFile = loadEnvFile();
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.log.level, secrets: secretValues(config) });
   const stoppers: (() => Promise<void>)[] = [];
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
 
     for (const line of startupSummary({
       config,
+      envFile,
       database: db,
       migrations: report,
       webUrl,

@@ -3,6 +3,8 @@ import type { MigrationReport } from "./db/migrate.js";
 
 export interface StartupFacts {
   config: Config;
+  /** The .env file read at start, if any. */
+  envFile: string | null;
   database: { engine: "postgres" | "pglite"; location: string };
   migrations: MigrationReport;
   /** Where the web server listens; null when this process does not serve the web (ROLE=worker). */
@@ -11,11 +13,18 @@ export interface StartupFacts {
 }
 
 /** The start-up summary: one line per part, saying what runs, where, and why anything is off. */
-export function startupSummary({ config, database, migrations, webUrl, workersRunning }: StartupFacts): string[] {
+export function startupSummary({
+  config,
+  envFile,
+  database,
+  migrations,
+  webUrl,
+  workersRunning,
+}: StartupFacts): string[] {
   const { llm, discord, sources, voting, runtime } = config;
   const applied = migrations.applied.length;
   const lines = [
-    `Tribune (role: ${runtime.role})`,
+    `Tribune (role: ${runtime.role}; configuration from ${envFile ? `${envFile} and ` : ""}the environment)`,
     database.engine === "pglite"
       ? `  database   embedded PGlite in ${database.location} (set DATABASE_URL to use PostgreSQL)`
       : `  database   PostgreSQL at ${database.location}`,

@@ -17,6 +17,8 @@ export interface AuditLog {
    * entry commit together); the chain lock is then held until that transaction ends, so append last.
    */
   append(event: AuditEvent, tx?: Prisma.TransactionClient): Promise<ChainedEntry>;
+  /** Appends several entries in order under one lock and one insert: for batches (a decision per member). */
+  appendMany(events: readonly AuditEvent[], tx?: Prisma.TransactionClient): Promise<ChainedEntry[]>;
   /** Recomputes the whole chain from the first entry; names the first broken link, if any. */
   verify(): Promise<ChainVerdict>;
   /** The newest entry, or null for an empty log. */
@@ -25,22 +27,38 @@ export interface AuditLog {
 
 /** Builds the audit log over Prisma (PostgreSQL or embedded alike). */
 export function createAuditLog({ prisma, clock = () => new Date() }: AuditLogOptions): AuditLog {
-  async function appendIn(tx: Prisma.TransactionClient, event: AuditEvent): Promise<ChainedEntry> {
+  async function appendIn(tx: Prisma.TransactionClient, events: readonly AuditEvent[]): Promise<ChainedEntry[]> {
     // Without the lock two writers could read the same head; the unique prevHash would then refuse one of them,
     // but the lock makes them wait their turn instead of failing.
     await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
-    const prev = await tx.auditEntry.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
-    const entry = chainEntry(event, clock(), prev);
-    await tx.auditEntry.create({ data: entry });
-    return entry;
+    let prev: { seq: number; hash: string } | null = await tx.auditEntry.findFirst({
+      orderBy: { seq: "desc" },
+      select: { seq: true, hash: true },
+    });
+    const at = clock();
+    const entries = events.map((event) => {
+      const entry = chainEntry(event, at, prev);
+      prev = entry;
+      return entry;
+    });
+    await tx.auditEntry.createMany({ data: entries });
+    return entries;
+  }
+
+  function run(events: readonly AuditEvent[], tx?: Prisma.TransactionClient): Promise<ChainedEntry[]> {
+    if (events.length === 0) return Promise.resolve([]);
+    if (tx) return appendIn(tx, events);
+    // Appends queue on the lock; generous waits keep a burst of writers from timing out in Prisma's defaults.
+    return prisma.$transaction((t) => appendIn(t, events), { maxWait: 60_000, timeout: 60_000 });
   }
 
   return {
-    append(event, tx) {
-      if (tx) return appendIn(tx, event);
-      // Appends queue on the lock; generous waits keep a burst of writers from timing out in Prisma's defaults.
-      return prisma.$transaction((t) => appendIn(t, event), { maxWait: 60_000, timeout: 60_000 });
+    async append(event, tx) {
+      const [entry] = await run([event], tx);
+      return entry as ChainedEntry;
     },
+
+    appendMany: run,
 
     async verify() {
       const verifier = new ChainVerifier();

@@ -1,10 +1,12 @@
 // `npm run audit:verify`: recomputes the audit chain and prints whether it is intact; exits 1 if it is not.
 import { createAuditLog } from "../audit/auditLog.js";
 import { loadConfig } from "../config/loadConfig.js";
+import { loadEnvFile } from "../config/loadEnvFile.js";
 import { openConfiguredDatabase } from "./openConfiguredDatabase.js";
 import { runCli } from "./runCli.js";
 
 runCli("audit:verify", async () => {
+  loadEnvFile();
   const db = await openConfiguredDatabase(loadConfig(process.env));
   try {
     const verdict = await createAuditLog({ prisma: db.prisma }).verify();

@@ -2,11 +2,13 @@
 // Production deploys run it once before starting new processes; `npm start` also applies them itself.
 import { resolve } from "node:path";
 import { loadConfig } from "../config/loadConfig.js";
+import { loadEnvFile } from "../config/loadEnvFile.js";
 import { migrate, readMigrations } from "../db/migrate.js";
 import { openConfiguredDatabase } from "./openConfiguredDatabase.js";
 import { runCli } from "./runCli.js";
 
 runCli("db:migrate", async () => {
+  loadEnvFile();
   const db = await openConfiguredDatabase(loadConfig(process.env));
   try {
     const report = await migrate(db.sql, await readMigrations(resolve(import.meta.dirname, "../../prisma/migrations")));

@@ -16,7 +16,7 @@ describe("llm", () => {
   it("defaults to offline without a key", () => {
     expect(loadConfig({}).llm).toEqual({
       provider: "offline",
-      model: "claude-sonnet-4-5",
+      model: "claude-sonnet-5-5",
       timeoutMs: 60_000,
       maxRetries: 2,
     });

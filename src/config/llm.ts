@@ -31,7 +31,7 @@ export const llmSchema = z
     ANTHROPIC_API_KEY: secretVar(),
     ANTHROPIC_BASE_URL: httpUrlVar("https://api.anthropic.com"),
     LLM_BASE_URL: httpUrlVar(undefined),
-    LLM_MODEL: stringVar("claude-sonnet-4-5"),
+    LLM_MODEL: stringVar("claude-sonnet-5-5"),
     LLM_TIMEOUT_MS: intVar({ min: 1, max: 3_600_000, fallback: 60_000 }),
     LLM_MAX_RETRIES: intVar({ min: 0, max: 10, fallback: 2 }),
   })

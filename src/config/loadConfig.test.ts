@@ -25,7 +25,7 @@ describe("loadConfig defaults", () => {
         guildId: undefined,
         apiUrl: "https://discord.com/api",
       },
-      llm: { provider: "offline", model: "claude-sonnet-4-5", timeoutMs: 60_000, maxRetries: 2 },
+      llm: { provider: "offline", model: "claude-sonnet-5-5", timeoutMs: 60_000, maxRetries: 2 },
       sources: {
         snapshotEnabled: false,
         snapshotHubUrl: "https://hub.snapshot.org/graphql",

@@ -49,6 +49,18 @@ describe("audit log", () => {
     expect(verdict).toMatchObject({ intact: false, brokenAt: 500, count: 499 });
   });
 
+  it("appends a batch in order as one stretch of the chain", async () => {
+    const audit = createAuditLog({ prisma: t.db.prisma });
+    const before = (await audit.head())?.seq ?? 0;
+    const batch = await audit.appendMany(
+      Array.from({ length: 250 }, (_, i) => ({ action: "test.batch", actor: "test", memberId: `m${i}`, data: { i } })),
+    );
+    expect(batch.map((e) => e.seq)).toEqual(Array.from({ length: 250 }, (_, i) => before + i + 1));
+    expect(batch[1]?.prevHash).toBe(batch[0]?.hash);
+    expect((await audit.head())?.hash).toBe(batch[249]?.hash);
+    expect(await audit.appendMany([])).toEqual([]);
+  });
+
   it("commits an entry with the caller's transaction, or not at all", async () => {
     const audit = createAuditLog({ prisma: t.db.prisma });
     const before = await t.db.prisma.auditEntry.count();

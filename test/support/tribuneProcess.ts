@@ -14,7 +14,7 @@ export interface TribuneProcess {
 /** Starts `src/main.ts` (what `npm start` runs) with `env` on top of a minimal PATH/HOME environment. */
 export function startTribune(env: Record<string, string>): TribuneProcess {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", TRIBUNE_ENV_FILE: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let text = "";
