@@ -22,5 +22,15 @@ export const digestProposal = defineJob({
   policy: "short",
 });
 
+/** Decide every confirmed member profile of the proposal's space against one digest (pure code, no LLM). */
+export const decideProposal = defineJob({
+  name: "values.decide",
+  payload: z.object({ proposalId: z.string().min(1), digestId: z.string().min(1) }),
+  timeoutSeconds: 300,
+  retry: { limit: 3, delaySeconds: 10, backoff: true },
+  // Keyed by digest: the same digest is decided once however often it is enqueued.
+  policy: "short",
+});
+
 /** Every job Tribune knows, by name; queues are created for all of them at start-up. */
-export const jobCatalog = [systemPing, digestProposal] as const;
+export const jobCatalog = [systemPing, digestProposal, decideProposal] as const;
