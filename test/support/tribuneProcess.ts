@@ -11,12 +11,22 @@ export interface TribuneProcess {
   exited: Promise<number | null>;
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills every Tribune child still running (a failed test must not leave servers behind). */
+export function killAllTribunes(): void {
+  for (const child of running) child.kill("SIGKILL");
+  running.clear();
+}
+
 /** Starts `src/main.ts` (what `npm start` runs) with `env` on top of a minimal PATH/HOME environment. */
 export function startTribune(env: Record<string, string>): TribuneProcess {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", TRIBUNE_ENV_FILE: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   let text = "";
   const listeners = new Set<() => void>();
   const append = (chunk: Buffer) => {
