@@ -1,16 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "./configError.js";
+import { problemsOf } from "../../test/support/configProblems.js";
 import { loadConfig } from "./loadConfig.js";
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("llm", () => {
   it("defaults to offline without a key", () => {

@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { problemsOf } from "../../test/support/configProblems.js";
 import { ConfigError } from "./configError.js";
 import { loadConfig } from "./loadConfig.js";
 import { Secret } from "./secret.js";
-
-/** The problems loadConfig reports for `env`; fails the test if it does not throw a ConfigError. */
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("loadConfig defaults", () => {
   it("gives every section its defaults from an empty environment", () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError } from "./configError.js";
+import { problemsOf } from "../../test/support/configProblems.js";
 import { loadConfig } from "./loadConfig.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tribune-secrets-"));
@@ -12,16 +12,6 @@ function secretFile(name: string, content: string): string {
   const path = join(dir, name);
   writeFileSync(path, content);
   return path;
-}
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
 }
 
 describe("secrets from files", () => {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "./configError.js";
+import { problemsOf } from "../../test/support/configProblems.js";
 import { loadConfig } from "./loadConfig.js";
-
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 const ARBITRUM_GOVERNOR = "0xf07DeD9dC292157749B6Fd268E37DF6EA38395B9";
 const ENS_GOVERNOR = "0x323A76393544d5ecca80cd6ef2A560C6a395b7E3";
