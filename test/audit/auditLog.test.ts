@@ -24,7 +24,7 @@ describe("audit log", () => {
     expect(new Set(rows.map((r) => r.prevHash)).size).toBe(1_000);
     const written = new Set(rows.map((r) => (JSON.parse(r.canonical) as { data: { i: number } }).data.i));
     expect(written.size).toBe(1_000);
-  });
+  }, 180_000);
 
   it("is refused UPDATE, DELETE and TRUNCATE by the database itself", async () => {
     await expect(t.db.sql.query(`UPDATE "AuditEntry" SET action = 'forged' WHERE seq = 1`)).rejects.toThrow(

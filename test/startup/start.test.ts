@@ -1,9 +1,12 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/testDatabase.js";
 import { killAllTribunes, startTribune, webUrlFrom } from "../support/tribuneProcess.js";
+
+// Each test starts the real process; a cold embedded start on a busy machine can take well over a minute.
+vi.setConfig({ testTimeout: 180_000 });
 
 let dataDir: string;
 beforeAll(async () => {

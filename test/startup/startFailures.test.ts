@@ -2,8 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { killAllTribunes, startTribune } from "../support/tribuneProcess.js";
+
+// Each test starts the real process; a cold embedded start on a busy machine can take well over a minute.
+vi.setConfig({ testTimeout: 180_000 });
 
 afterAll(killAllTribunes);
 

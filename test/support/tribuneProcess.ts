@@ -41,7 +41,7 @@ export function startTribune(env: Record<string, string>): TribuneProcess {
     child,
     output: () => text,
     exited,
-    waitFor(pattern, timeoutMs = 60_000) {
+    waitFor(pattern, timeoutMs = 170_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           if (!pattern.test(text)) return;
