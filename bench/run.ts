@@ -1,9 +1,16 @@
 // `npm run bench [-- name…]`: prints figures, asserts nothing. Speed is measured, not assumed; compare runs by eye
 // on the same machine, since absolute numbers depend on it.
 import { run as auditAppend } from "./auditAppend.js";
+import { run as decide } from "./decide.js";
+import { run as digest } from "./digest.js";
 import { run as startup } from "./startup.js";
 
-const benchmarks: Record<string, () => Promise<void>> = { auditAppend, startup };
+const benchmarks: Record<string, () => Promise<void>> = {
+  auditAppend,
+  decide,
+  digest,
+  startup,
+};
 
 /** Runs the named benchmarks (all of them without arguments), one after another so they don't skew each other. */
 async function main(names: string[]): Promise<void> {

@@ -9,11 +9,17 @@ import { secretValues } from "./config/secretValues.js";
 import type { Database } from "./db/database.js";
 import { migrate, pendingMigrations, readMigrations } from "./db/migrate.js";
 import { openDatabase } from "./db/openDatabase.js";
-import { jobCatalog, systemPing } from "./jobs/jobCatalog.js";
+import { createDigester } from "./digest/createDigester.js";
+import { createDigestJobHandler } from "./digest/digestJob.js";
+import { createDigestService } from "./digest/digestService.js";
+import { decideProposal, digestProposal, jobCatalog, systemPing } from "./jobs/jobCatalog.js";
 import { createJobQueue, type JobQueue } from "./jobs/jobQueue.js";
 import { createPingHandler } from "./jobs/pingJob.js";
 import { createLogger, type Logger } from "./log/logger.js";
 import { startupSummary } from "./startupSummary.js";
+import { createDecideHandler } from "./values/decideJob.js";
+import { createDecisionService } from "./values/decisionService.js";
+import { createTaxonomyStore } from "./values/taxonomyStore.js";
 import { healthzRoute, metricsRoute, readyzRoute } from "./web/healthRoutes.js";
 import { createMetrics } from "./web/metrics.js";
 import { createWebServer, type WebServer } from "./web/webServer.js";
@@ -52,7 +58,22 @@ async function main(): Promise<void> {
 
     const runWorkers = config.runtime.workersEnabled && ["all", "worker"].includes(config.runtime.role);
     if (runWorkers) {
-      await queue.work(systemPing, createPingHandler({ audit }), { concurrency: config.runtime.jobConcurrency });
+      const concurrency = config.runtime.jobConcurrency;
+      await queue.work(systemPing, createPingHandler({ audit }), { concurrency });
+      // digest → values: a stored digest enqueues values.decide, which decides every confirmed profile (no LLM).
+      const digester = await createDigester(config.llm);
+      const digests = createDigestService({ prisma: db.prisma, audit, digester, jobs: queue });
+      await queue.work(digestProposal, createDigestJobHandler({ service: digests }), { concurrency });
+      // A taxonomy edit re-decides the space; the store is built first, so the callback reaches the service late.
+      const taxonomies = createTaxonomyStore({
+        prisma: db.prisma,
+        audit,
+        onChanged: async (spaceId) => {
+          await decisions.redecideSpace(spaceId);
+        },
+      });
+      const decisions = createDecisionService({ prisma: db.prisma, audit, taxonomies });
+      await queue.work(decideProposal, createDecideHandler({ decisions }), { concurrency });
     }
 
     let webUrl: string | null = null;

@@ -59,3 +59,44 @@ export const DEFAULT_TAXONOMY: Taxonomy = [
     meaning: "Getting things done: workable processes, speed of execution, avoiding needless overhead.",
   },
 ];
+
+/** What a steward's edit changed, by dimension id: for the audit entry and for telling members. */
+export interface TaxonomyChange {
+  added: string[];
+  removed: string[];
+  /** Same id, new name or meaning. */
+  renamed: { id: string; from: string; to: string }[];
+  reworded: string[];
+  /** The same dimensions in a different order (the order profiles are shown in). */
+  reordered: boolean;
+}
+
+/** Compares two taxonomies by dimension id. */
+export function diffTaxonomy(before: Taxonomy, after: Taxonomy): TaxonomyChange {
+  const old = new Map(before.map((d) => [d.id, d]));
+  const now = new Map(after.map((d) => [d.id, d]));
+  const kept = after.filter((d) => old.has(d.id)).map((d) => d.id);
+  return {
+    added: after.filter((d) => !old.has(d.id)).map((d) => d.id),
+    removed: before.filter((d) => !now.has(d.id)).map((d) => d.id),
+    renamed: after.flatMap((d) => {
+      const was = old.get(d.id);
+      return was && was.name !== d.name ? [{ id: d.id, from: was.name, to: d.name }] : [];
+    }),
+    reworded: after.filter((d) => (old.get(d.id)?.meaning ?? d.meaning) !== d.meaning).map((d) => d.id),
+    reordered:
+      kept.join() !==
+      before
+        .filter((d) => now.has(d.id))
+        .map((d) => d.id)
+        .join(),
+  };
+}
+
+/** True when the edit changes nothing at all. */
+export function isNoChange(change: TaxonomyChange): boolean {
+  return (
+    change.added.length + change.removed.length + change.renamed.length + change.reworded.length === 0 &&
+    !change.reordered
+  );
+}
