@@ -3,12 +3,14 @@
 import { run as auditAppend } from "./auditAppend.js";
 import { run as decide } from "./decide.js";
 import { run as digest } from "./digest.js";
+import { run as snapshotWatch } from "./snapshotWatch.js";
 import { run as startup } from "./startup.js";
 
 const benchmarks: Record<string, () => Promise<void>> = {
   auditAppend,
   decide,
   digest,
+  snapshotWatch,
   startup,
 };
 

@@ -1,8 +1,9 @@
 // The composition root: config → database → audit and jobs → workers → web. The only file that wires production
 // parts together; everything else receives its dependencies.
 import { resolve } from "node:path";
-import { createAuditLog } from "./audit/auditLog.js";
+import { type AuditLog, createAuditLog } from "./audit/auditLog.js";
 import { reportFatal } from "./cli/reportFatal.js";
+import type { Config } from "./config/loadConfig.js";
 import { loadConfig } from "./config/loadConfig.js";
 import { loadEnvFile } from "./config/loadEnvFile.js";
 import { secretValues } from "./config/secretValues.js";
@@ -16,13 +17,18 @@ import { decideProposal, digestProposal, jobCatalog, systemPing } from "./jobs/j
 import { createJobQueue, type JobQueue } from "./jobs/jobQueue.js";
 import { createPingHandler } from "./jobs/pingJob.js";
 import { createLogger, type Logger } from "./log/logger.js";
+import { createDiscourseClient } from "./sources/forum/discourseClient.js";
+import { createForumReader } from "./sources/forum/forumReader.js";
+import { createHubClient } from "./sources/snapshot/hubClient.js";
+import { createSnapshotWatcher } from "./sources/snapshot/snapshotWatcher.js";
+import { createSnapshotWebhookRoute } from "./sources/snapshot/webhookRoute.js";
 import { startupSummary } from "./startupSummary.js";
 import { createDecideHandler } from "./values/decideJob.js";
 import { createDecisionService } from "./values/decisionService.js";
 import { createTaxonomyStore } from "./values/taxonomyStore.js";
 import { healthzRoute, metricsRoute, readyzRoute } from "./web/healthRoutes.js";
 import { createMetrics } from "./web/metrics.js";
-import { createWebServer, type WebServer } from "./web/webServer.js";
+import { createWebServer, type Route, type WebServer } from "./web/webServer.js";
 
 const MIGRATIONS_DIR = resolve(import.meta.dirname, "../prisma/migrations");
 
@@ -76,9 +82,17 @@ async function main(): Promise<void> {
       await queue.work(decideProposal, createDecideHandler({ decisions }), { concurrency });
     }
 
+    // The watcher is a singleton per deployment (two would only double hub requests): it runs in all|gateway.
+    const extraRoutes: Route[] = [];
+    if (config.sources.snapshotEnabled && ["all", "gateway"].includes(config.runtime.role)) {
+      const snapshot = startSnapshot(config.sources, { db, audit, queue, logger });
+      stoppers.push(snapshot.stop);
+      if (snapshot.webhookRoute) extraRoutes.push(snapshot.webhookRoute);
+    }
+
     let webUrl: string | null = null;
     if (["all", "web", "gateway"].includes(config.runtime.role)) {
-      const web = startWeb(db, queue, migrations, logger);
+      const web = startWeb(db, queue, migrations, logger, extraRoutes);
       webUrl = await web.listen(config.web.port, config.web.host);
       stoppers.push(() => web.close());
     }
@@ -108,6 +122,7 @@ function startWeb(
   queue: JobQueue,
   migrations: Awaited<ReturnType<typeof readMigrations>>,
   logger: Logger,
+  extraRoutes: readonly Route[],
 ): WebServer {
   const metrics = createMetrics({
     queueDepth: () => queue.depth(),
@@ -138,9 +153,60 @@ function startWeb(
     return checks;
   };
   return createWebServer({
-    routes: [healthzRoute, readyzRoute(readiness), metricsRoute(metrics)],
+    routes: [healthzRoute, readyzRoute(readiness), metricsRoute(metrics), ...extraRoutes],
     onError: (error, errorId) => logger.error({ err: error, errorId }, "web request failed"),
   });
+}
+
+/** Snapshot: the watcher (polls, hints), the forum reader it feeds, and the webhook route when a secret is set. */
+function startSnapshot(
+  sources: Config["sources"],
+  deps: { db: Database; audit: AuditLog; queue: JobQueue; logger: Logger },
+): { stop: () => Promise<void>; webhookRoute: Route | null } {
+  const { db, audit, queue, logger } = deps;
+  const hub = createHubClient({ url: sources.snapshotHubUrl, apiKey: sources.snapshotApiKey });
+  const forum = createForumReader({
+    prisma: db.prisma,
+    client: createDiscourseClient({ allowedHosts: sources.forumHosts }),
+    allowedHosts: sources.forumHosts,
+    logger,
+  });
+  const readForum = (proposalId: string) =>
+    forum.readProposal(proposalId).catch((error: unknown) => {
+      logger.warn({ err: error, proposalId }, "reading a proposal's forum debate failed; it is read again later");
+    });
+  const watcher = createSnapshotWatcher({
+    hub,
+    prisma: db.prisma,
+    audit,
+    jobs: queue,
+    spaces: sources.snapshotSpaces,
+    logger,
+    onSaved: (saved) => {
+      for (const proposal of saved) if (proposal.change !== "unchanged") void readForum(proposal.proposalId);
+    },
+  });
+  watcher.start(sources.snapshotPollSeconds);
+  // Debates move while a proposal is open: re-read stale topics every ten minutes.
+  const forumTimer = setInterval(() => {
+    forum.refreshOpen().catch((error: unknown) => logger.warn({ err: error }, "refreshing forum debates failed"));
+  }, 600_000);
+  forumTimer.unref();
+  const webhookRoute = sources.snapshotWebhookSecret
+    ? createSnapshotWebhookRoute({
+        secret: sources.snapshotWebhookSecret,
+        spaces: sources.snapshotSpaces,
+        onHint: (hint) => watcher.hint(hint.proposalId),
+        logger,
+      })
+    : null;
+  return {
+    webhookRoute,
+    stop: async () => {
+      clearInterval(forumTimer);
+      await watcher.stop();
+    },
+  };
 }
 
 function installSignalHandlers(logger: Logger, stopAll: () => Promise<void>): void {

@@ -37,9 +37,19 @@ describe("start-up summary", () => {
     ).join("\n");
     expect(text).toContain("PostgreSQL at postgres://db:5432/tribune");
     expect(text).toMatch(/llm\s+anthropic claude-sonnet-5-5 at https:\/\/api\.anthropic\.com/);
-    expect(text).toContain("2 space(s) configured");
+    expect(text).toContain("2 space(s), watched by the gateway process (ROLE=worker)");
     expect(text).toContain("web        off (ROLE=worker)");
     expect(text).not.toContain(key);
+  });
+
+  it("says where the Snapshot watcher runs and whether the webhook is on", () => {
+    const text = startupSummary(
+      facts({ SNAPSHOT_SPACES: "aave.eth", SNAPSHOT_WEBHOOK_SECRET: "hook-secret-1234" }),
+    ).join("\n");
+    expect(text).toContain(
+      "watching 1 space(s) at https://hub.snapshot.org/graphql every 60 s; webhook at /webhooks/snapshot",
+    );
+    expect(text).not.toContain("hook-secret-1234");
   });
 
   it("warns about a migration edited after it was applied", () => {

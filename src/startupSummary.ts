@@ -35,7 +35,7 @@ export function startupSummary({
         : `${llm.provider} ${llm.model} at ${llm.baseUrl}`
     }`,
     `  discord    ${discord.enabled ? `configured (${discord.apiUrl}); the bot is not part of this build yet` : "disabled: DISCORD_TOKEN is not set"}`,
-    `  snapshot   ${sources.snapshotEnabled ? `${sources.snapshotSpaces.length} space(s) configured; the watcher is not part of this build yet` : "disabled: SNAPSHOT_SPACES is empty"}`,
+    `  snapshot   ${snapshotLine(config)}`,
     `  governor   ${sources.governorEnabled ? `${sources.governors.length} Governor(s) configured; the reader is not part of this build yet` : "disabled: GOVERNORS is empty"}`,
     `  casting    ${voting.agentMnemonic ? "a mnemonic is configured; spaces still start in dry-run" : "dry-run only: AGENT_MNEMONIC is not set"}`,
     `  workers    ${workersRunning ? `running (${runtime.jobConcurrency} per job)` : `off (${runtime.workersEnabled ? `ROLE=${runtime.role}` : "WORKERS_ENABLED=false"})`}`,
@@ -47,4 +47,15 @@ export function startupSummary({
     );
   }
   return lines;
+}
+
+function snapshotLine({ sources, runtime }: Config): string {
+  if (!sources.snapshotEnabled) return "disabled: SNAPSHOT_SPACES is empty";
+  const spaces = `${sources.snapshotSpaces.length} space(s)`;
+  if (!["all", "gateway"].includes(runtime.role))
+    return `${spaces}, watched by the gateway process (ROLE=${runtime.role})`;
+  const webhook = sources.snapshotWebhookSecret
+    ? "webhook at /webhooks/snapshot"
+    : "no webhook (SNAPSHOT_WEBHOOK_SECRET unset)";
+  return `watching ${spaces} at ${sources.snapshotHubUrl} every ${sources.snapshotPollSeconds} s; ${webhook}`;
 }
