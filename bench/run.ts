@@ -5,6 +5,7 @@ import { run as decide } from "./decide.js";
 import { run as digest } from "./digest.js";
 import { run as snapshotWatch } from "./snapshotWatch.js";
 import { run as startup } from "./startup.js";
+import { run as webAudit } from "./webAudit.js";
 
 const benchmarks: Record<string, () => Promise<void>> = {
   auditAppend,
@@ -12,6 +13,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   digest,
   snapshotWatch,
   startup,
+  webAudit,
 };
 
 /** Runs the named benchmarks (all of them without arguments), one after another so they don't skew each other. */

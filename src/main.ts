@@ -28,6 +28,7 @@ import { createDecisionService } from "./values/decisionService.js";
 import { createTaxonomyStore } from "./values/taxonomyStore.js";
 import { healthzRoute, metricsRoute, readyzRoute } from "./web/healthRoutes.js";
 import { createMetrics } from "./web/metrics.js";
+import { createStewardWeb } from "./web/stewardWeb.js";
 import { createWebServer, type Route, type WebServer } from "./web/webServer.js";
 
 const MIGRATIONS_DIR = resolve(import.meta.dirname, "../prisma/migrations");
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
       const concurrency = config.runtime.jobConcurrency;
       await queue.work(systemPing, createPingHandler({ audit }), { concurrency });
       // digest → values: a stored digest enqueues values.decide, which decides every confirmed profile (no LLM).
-      const digester = await createDigester(config.llm);
+      const digester = await createDigester(config.llm, { effort: config.llm.effort });
       const digests = createDigestService({ prisma: db.prisma, audit, digester, jobs: queue });
       await queue.work(digestProposal, createDigestJobHandler({ service: digests }), { concurrency });
       // A taxonomy edit re-decides the space; the store is built first, so the callback reaches the service late.
@@ -92,6 +93,16 @@ async function main(): Promise<void> {
 
     let webUrl: string | null = null;
     if (["all", "web", "gateway"].includes(config.runtime.role)) {
+      // The stewards' pages; without WEB_SIGNING_SECRET they answer 503 saying how to turn them on.
+      extraRoutes.push(
+        ...createStewardWeb({
+          prisma: db.prisma,
+          sql: db.sql,
+          audit,
+          signingSecret: config.web.signingSecret,
+          publicUrl: config.web.publicUrl,
+        }),
+      );
       const web = startWeb(db, queue, migrations, logger, extraRoutes);
       webUrl = await web.listen(config.web.port, config.web.host);
       stoppers.push(() => web.close());

@@ -25,6 +25,7 @@ describe("start-up summary", () => {
     expect(text).toContain("disabled: GOVERNORS is empty");
     expect(text).toContain("dry-run only: AGENT_MNEMONIC is not set");
     expect(text).toContain("http://127.0.0.1:3000 (/healthz, /readyz, /metrics)");
+    expect(text).toContain("pages off: WEB_SIGNING_SECRET is not set");
   });
 
   it("names the provider and database without their secrets", () => {

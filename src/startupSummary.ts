@@ -40,6 +40,11 @@ export function startupSummary({
     `  casting    ${voting.agentMnemonic ? "a mnemonic is configured; spaces still start in dry-run" : "dry-run only: AGENT_MNEMONIC is not set"}`,
     `  workers    ${workersRunning ? `running (${runtime.jobConcurrency} per job)` : `off (${runtime.workersEnabled ? `ROLE=${runtime.role}` : "WORKERS_ENABLED=false"})`}`,
     `  web        ${webUrl ? `${webUrl} (/healthz, /readyz, /metrics)` : `off (ROLE=${runtime.role})`}`,
+    ...(webUrl
+      ? [
+          `  stewards   ${config.web.signingSecret ? `pages at ${webUrl}/audit; sign-in links: npx tribune steward link <discord id>` : "pages off: WEB_SIGNING_SECRET is not set"}`,
+        ]
+      : []),
   ];
   for (const name of migrations.modified) {
     lines.push(

@@ -37,6 +37,14 @@ describe("llm", () => {
     });
   });
 
+  it("takes LLM_EFFORT from its fixed words and names the variable otherwise", () => {
+    expect(loadConfig({ LLM_EFFORT: "high" }).llm.effort).toBe("high");
+    expect(loadConfig({}).llm.effort).toBeUndefined();
+    expect(problemsOf({ LLM_EFFORT: "extreme" })).toEqual([
+      'LLM_EFFORT must be one of low, medium, high, xhigh, max, got "extreme"',
+    ]);
+  });
+
   it("stays offline when asked to, even with a key", () => {
     expect(loadConfig({ LLM_PROVIDER: "offline", ANTHROPIC_API_KEY: "sk-ant-test-0123456789" }).llm.provider).toBe(
       "offline",

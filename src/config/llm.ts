@@ -6,6 +6,9 @@ import type { Secret } from "./secret.js";
 export const llmProviders = ["anthropic", "local", "offline"] as const;
 export type LlmProvider = (typeof llmProviders)[number];
 
+/** How hard the model thinks (the Messages API's `output_config.effort`); unset leaves the model's default. */
+export const llmEfforts = ["low", "medium", "high", "xhigh", "max"] as const;
+
 type LlmCommon = {
   /** `LLM_MODEL`. */
   readonly model: string;
@@ -13,6 +16,8 @@ type LlmCommon = {
   readonly timeoutMs: number;
   /** `LLM_MAX_RETRIES`: retries of transient failures only. */
   readonly maxRetries: number;
+  /** `LLM_EFFORT`: unset means the model's default. */
+  readonly effort?: (typeof llmEfforts)[number];
 };
 
 /** Which LLM digests proposals; each provider carries exactly what it needs. */
@@ -34,6 +39,7 @@ export const llmSchema = z
     LLM_MODEL: stringVar("claude-sonnet-5-5"),
     LLM_TIMEOUT_MS: intVar({ min: 1, max: 3_600_000, fallback: 60_000 }),
     LLM_MAX_RETRIES: intVar({ min: 0, max: 10, fallback: 2 }),
+    LLM_EFFORT: enumVar(llmEfforts, undefined),
   })
   .superRefine(
     (env, ctx) => {
@@ -55,7 +61,12 @@ export const llmSchema = z
     { when: whenParsed("LLM_PROVIDER", "ANTHROPIC_API_KEY", "LLM_BASE_URL") },
   )
   .transform((env): LlmConfig => {
-    const common: LlmCommon = { model: env.LLM_MODEL, timeoutMs: env.LLM_TIMEOUT_MS, maxRetries: env.LLM_MAX_RETRIES };
+    const common: LlmCommon = {
+      model: env.LLM_MODEL,
+      timeoutMs: env.LLM_TIMEOUT_MS,
+      maxRetries: env.LLM_MAX_RETRIES,
+      ...(env.LLM_EFFORT ? { effort: env.LLM_EFFORT } : {}),
+    };
     const provider = env.LLM_PROVIDER ?? (env.ANTHROPIC_API_KEY ? "anthropic" : "offline");
     if (provider === "offline") return { ...common, provider };
     if (provider === "local") {

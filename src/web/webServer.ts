@@ -25,6 +25,7 @@ export function createWebServer({ routes, onError }: WebServerOptions): WebServe
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://tribune.local");
+    for (const [name, value] of Object.entries(BASELINE_SECURITY_HEADERS)) response.setHeader(name, value);
     try {
       for (const route of routes) {
         if (await route(request, response, url)) return;
@@ -64,6 +65,21 @@ export function createWebServer({ routes, onError }: WebServerOptions): WebServe
     },
   };
 }
+
+/**
+ * Sent with every answer, whatever the route: nothing may frame, sniff or load from these responses. Pages widen the
+ * content security policy to what they need (see pageResponse.ts); plain answers need nothing.
+ */
+export const BASELINE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts, and the view checks Origin.
+  "referrer-policy": "same-origin",
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-resource-policy": "same-origin",
+  "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
+};
 
 /** Sends a small plain-text answer. */
 export function sendText(
