@@ -1,3 +1,4 @@
+import type { ChainedEntry } from "../audit/hashChain.js";
 import { type AuditFilter, type AuditPosition, searchQuery } from "./auditFilter.js";
 
 // SQL for one page of the audit log as a steward may see it. Every page is a bounded query: each "branch" (one of
@@ -10,18 +11,7 @@ export interface AuditScope {
 }
 
 /** An audit entry as the web view reads it (`at` as an ISO string, so no driver guesses its time zone). */
-export interface AuditRow {
-  seq: number;
-  at: string;
-  action: string;
-  actor: string;
-  spaceId: string | null;
-  proposalId: string | null;
-  memberId: string | null;
-  canonical: string;
-  prevHash: string;
-  hash: string;
-}
+export type AuditRow = Omit<ChainedEntry, "at"> & { at: string };
 
 /** The stretch of seq a time range covers (see `seqBoundsQueries`); `empty` when no entry falls in it. */
 export type SeqBounds = { min: number | null; max: number | null } | "empty";

@@ -5,6 +5,7 @@ import { digestProposal, jobCatalog, systemPing } from "../../src/jobs/jobCatalo
 import { defineJob } from "../../src/jobs/jobDefinition.js";
 import { createJobQueue, JobPayloadError, type JobQueue } from "../../src/jobs/jobQueue.js";
 import { createPingHandler } from "../../src/jobs/pingJob.js";
+import { eventually } from "../support/eventually.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDatabase.js";
 
 const flaky = defineJob({
@@ -31,15 +32,6 @@ afterAll(async () => {
   await queue.stop(5_000);
   await t.drop();
 });
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("job queue", () => {
   it("carries system.ping from enqueue to a worker that writes the audit log", async () => {

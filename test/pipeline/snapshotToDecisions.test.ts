@@ -6,6 +6,7 @@ import { DEFAULT_TAXONOMY } from "../../src/values/taxonomy.js";
 import { createTaxonomyStore } from "../../src/values/taxonomyStore.js";
 import { FakeSnapshotHub } from "../fakes/snapshotHub.js";
 import { yip63 } from "../sources/snapshot/hubFixtures.js";
+import { eventually } from "../support/eventually.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDatabase.js";
 import { killAllTribunes, startTribune } from "../support/tribuneProcess.js";
 
@@ -30,15 +31,6 @@ afterAll(async () => {
   await hub.close();
   await t.drop();
 });
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 150_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 describe("sources → digests → decisions", () => {
   it("turns a new Snapshot proposal into an audited decision for every confirmed member", async (context) => {
@@ -82,6 +74,7 @@ describe("sources → digests → decisions", () => {
     const decisions = await eventually(
       () => prisma.decision.findMany({ include: { proposal: true, digest: true } }),
       (rows) => rows.length >= statements.length,
+      150_000,
     );
     expect(decisions).toHaveLength(statements.length);
     for (const decision of decisions) {
