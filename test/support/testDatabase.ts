@@ -33,7 +33,9 @@ export async function createTestDatabase({ migrated = true } = {}): Promise<Test
     return { db, engine: "pglite", url: null, connect: async () => shared, drop: () => db.close() };
   }
 
-  const name = `tribune_t_${randomBytes(6).toString("hex")}`;
+  // The run's pid (from the template's name) lets a later run drop this database if this run is killed.
+  const runPid = /^tribune_tpl_(\d+)_/.exec(chosen.template)?.[1] ?? String(process.pid);
+  const name = `tribune_t_${runPid}_${randomBytes(6).toString("hex")}`;
   await adminQuery(
     chosen.adminUrl,
     migrated ? `CREATE DATABASE "${name}" TEMPLATE "${chosen.template}"` : `CREATE DATABASE "${name}"`,
