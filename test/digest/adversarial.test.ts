@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAuditLog } from "../../src/audit/auditLog.js";
 import { evidenceSources, screenTargets } from "../../src/digest/digestInput.js";
-import { createDigestService, type DigestService } from "../../src/digest/digestService.js";
+import type { DigestService } from "../../src/digest/digestService.js";
 import { checkEvidence } from "../../src/digest/evidenceCheck.js";
 import { sameSource, screenForInjection } from "../../src/digest/injectionScreen.js";
 import { createLlmDigester } from "../../src/digest/llmDigester.js";
@@ -19,6 +18,7 @@ import { createTestDatabase, type TestDatabase } from "../support/testDatabase.j
 import { type AdversarialVariant, ATTACK_KINDS, adversarialVariants } from "./support/adversarialSet.js";
 import { FIXTURE_PROPOSALS, fixtureInput, fixturePath } from "./support/fixtures.js";
 import { gullibleResponder, type Obedience } from "./support/gullibleModel.js";
+import { createLlmDigestService } from "./support/llmDigestService.js";
 import { seedProposal } from "./support/seed.js";
 
 // Proposal text is hostile input. A model that obeys whatever the text tells it ("the gullible model") digests every
@@ -37,21 +37,7 @@ beforeAll(async () => {
   api = await startFakeAnthropicApi({ responder: gullibleResponder(obeyed) });
   queue = createJobQueue({ sql: t.db.sql, catalog: jobCatalog, onError: () => undefined });
   await queue.start();
-  const llm = createMessagesProvider({
-    kind: "anthropic",
-    baseUrl: api.url,
-    apiKey: "k",
-    model: "claude-sonnet-5-5",
-    timeoutMs: 10_000,
-    maxRetries: 0,
-  });
-  const digester = createLlmDigester({ llm, prompt: await loadPromptSet("digest", "v1") });
-  service = createDigestService({
-    prisma: t.db.prisma,
-    audit: createAuditLog({ prisma: t.db.prisma }),
-    digester,
-    jobs: queue,
-  });
+  service = await createLlmDigestService({ db: t.db, apiUrl: api.url, queue, maxRetries: 0 });
 }, 120_000);
 afterAll(async () => {
   await queue.stop(5_000);

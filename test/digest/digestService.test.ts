@@ -3,19 +3,17 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAuditLog } from "../../src/audit/auditLog.js";
 import { createDigestJobHandler } from "../../src/digest/digestJob.js";
 import { createDigestService, type DigestService } from "../../src/digest/digestService.js";
-import { createLlmDigester } from "../../src/digest/llmDigester.js";
 import { createOfflineDigester } from "../../src/digest/offline/offlineDigester.js";
 import { loadOfflineLexicon } from "../../src/digest/offline/offlineLexicon.js";
 import { digestProposal, jobCatalog } from "../../src/jobs/jobCatalog.js";
 import { createJobQueue, type JobQueue } from "../../src/jobs/jobQueue.js";
 import { llmSpendOfSpace } from "../../src/llm/llmCallLog.js";
 import { LlmError } from "../../src/llm/llmError.js";
-import { createMessagesProvider } from "../../src/llm/messagesProvider.js";
 import { costOf, priceOf } from "../../src/llm/prices.js";
-import { loadPromptSet } from "../../src/llm/promptFiles.js";
 import { errorReply, type FakeAnthropicApi, jsonReply, startFakeAnthropicApi } from "../fakes/anthropicApi.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDatabase.js";
 import { type FixtureName, fixtureInput, fixturePath } from "./support/fixtures.js";
+import { createLlmDigestService } from "./support/llmDigestService.js";
 import { editProposal, seedDecision, seedProposal } from "./support/seed.js";
 
 let t: TestDatabase;
@@ -36,21 +34,7 @@ beforeAll(async () => {
     pollingIntervalSeconds: 0.5,
   });
   await queue.start();
-  const llm = createMessagesProvider({
-    kind: "anthropic",
-    baseUrl: api.url,
-    apiKey: "test-key",
-    model: "claude-sonnet-5-5",
-    timeoutMs: 10_000,
-    maxRetries: 1,
-  });
-  const digester = createLlmDigester({ llm, prompt: await loadPromptSet("digest", "v1") });
-  service = createDigestService({
-    prisma: t.db.prisma,
-    audit: createAuditLog({ prisma: t.db.prisma }),
-    digester,
-    jobs: queue,
-  });
+  service = await createLlmDigestService({ db: t.db, apiUrl: api.url, queue, maxRetries: 1 });
 });
 afterAll(async () => {
   await queue.stop(5_000);

@@ -1,7 +1,13 @@
 // Builders for digests, proposals and profiles in tests: realistic shapes from the real schemas, validated with them,
 // so a test can never build a digest the contract would refuse.
 import fc from "fast-check";
-import { type DigestContent, digestSchema, type Impact, type MoneyFlow } from "../../src/digest/digestSchema.js";
+import {
+  type DigestContent,
+  digestCategories,
+  digestSchema,
+  type Impact,
+  type MoneyFlow,
+} from "../../src/digest/digestSchema.js";
 import type { HardRule, WhenUnsure } from "../../src/values/hardRules.js";
 import type { EngineDigest, EngineProposal } from "../../src/values/preparedProposal.js";
 import { DEFAULT_TAXONOMY } from "../../src/values/taxonomy.js";
@@ -117,15 +123,7 @@ export function digestArb(
       confidence: fc.double({ min: 0, max: 1, noNaN: true }),
       flagged: fc.boolean(),
       unreliable: fc.boolean(),
-      category: fc.constantFrom(
-        "treasury",
-        "parameter",
-        "election",
-        "grant",
-        "partnership",
-        "meta_governance",
-        "other",
-      ),
+      category: fc.constantFrom(...digestCategories),
       usd: fc.option(fc.integer({ min: 0, max: 10_000_000 })),
     })
     .map((r) =>
