@@ -1,5 +1,5 @@
 import { type CueMatch, findCues, normalizeStatement } from "./cueMatcher.js";
-import type { HardRule, WhenUnsure } from "./hardRules.js";
+import type { WhenUnsure } from "./hardRules.js";
 import {
   DEFAULT_LEVEL,
   DIMENSION_CUES,
@@ -12,7 +12,14 @@ import {
   WORRY_CUES,
 } from "./offlineLexicon.js";
 import { readRuleClause } from "./offlineRules.js";
-import type { CompiledProfile, CompileFailure, ProfileCompiler } from "./profileCompiler.js";
+import {
+  type CompiledProfile,
+  type CompileFailure,
+  contradictionFailure,
+  type ProfileCompiler,
+  type ReadRule,
+  settleRules,
+} from "./profileCompiler.js";
 import type { Taxonomy } from "./taxonomy.js";
 
 // The offline profile compiler: deterministic, no network, driven only by the lexicon in offlineLexicon.ts. It reads
@@ -92,7 +99,7 @@ export function compileOffline(
 ): { ok: true; profile: CompiledProfile } | CompileFailure {
   const dimCues = dimensionCues(taxonomy);
   const mentions = new Map<string, Mention[]>();
-  const rules: { rule: Omit<HardRule, "id">; source: string }[] = [];
+  const rules: ReadRule[] = [];
   const unsure: { whenUnsure: WhenUnsure; source: string }[] = [];
   const notes: string[] = [];
   const mention = (dimension: string, m: Mention) => mentions.set(dimension, [...(mentions.get(dimension) ?? []), m]);
@@ -140,36 +147,23 @@ export function compileOffline(
       explicit.length > 0 ? Math.max(...explicit.map((m) => m.level)) : Math.max(...list.map((m) => m.level));
   }
 
-  const byCondition = new Map<string, { rule: Omit<HardRule, "id">; source: string }>();
-  const kept: { rule: Omit<HardRule, "id">; source: string }[] = [];
-  for (const entry of rules) {
-    const key = JSON.stringify(entry.rule.when);
-    const earlier = byCondition.get(key);
-    if (!earlier) {
-      byCondition.set(key, entry);
-      kept.push(entry);
-    } else if (JSON.stringify(earlier.rule.action) !== JSON.stringify(entry.rule.action)) {
-      problems.push(`"${earlier.source}" but also "${entry.source}"`);
-    }
-  }
+  const settled = settleRules(rules);
+  problems.push(...settled.contradictions);
   const unsureChoices = new Set(unsure.map((u) => u.whenUnsure));
   if (unsureChoices.size > 1) problems.push(unsure.map((u) => `"${u.source}"`).join(" but also "));
-  if (problems.length > 0) {
-    return {
-      ok: false,
-      problem: "contradictory",
-      message: "Parts of this statement contradict each other. Say which one you mean and compile it again.",
-      details: problems,
-    };
-  }
+  if (problems.length > 0) return contradictionFailure(problems);
+  notes.push(...settled.notes);
 
-  const ruleList: HardRule[] = kept.slice(0, 20).map((entry, i) => ({ id: `r${i + 1}`, ...entry.rule }));
-  const ruleSources = Object.fromEntries(kept.slice(0, 20).map((entry, i) => [`r${i + 1}`, entry.source]));
-  if (kept.length > 20) notes.push(`Only the first 20 rules are kept; ${kept.length - 20} more were dropped.`);
   const whenUnsure = unsure[0]?.whenUnsure ?? "ask";
   return {
     ok: true,
-    profile: { weights, rules: { rules: ruleList, whenUnsure }, because, notes: notes.slice(0, 30), ruleSources },
+    profile: {
+      weights,
+      rules: { rules: settled.rules, whenUnsure },
+      because,
+      notes: notes.slice(0, 30),
+      ruleSources: settled.ruleSources,
+    },
   };
 }
 

@@ -1,37 +1,15 @@
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { digestFindingsSchema } from "../../src/digest/digestFindings.js";
 import { digestSchema } from "../../src/digest/digestSchema.js";
 import { type FakeAnthropicApi, jsonReply, startFakeAnthropicApi } from "../fakes/anthropicApi.js";
+import { runTribune } from "../support/tribuneCommand.js";
 import { fixturePath } from "./support/fixtures.js";
 
 // `npx tribune digest` as a user runs it: a child process through bin/tribune.mjs, offline by default, or against the
 // local fake Messages API with the real SDK.
 
-const BIN = resolve(import.meta.dirname, "../../bin/tribune.mjs");
-
-function tribune(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, "digest", ...args], {
-      env: { PATH: process.env.PATH ?? "", TRIBUNE_ENV_FILE: "", ...env },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on("error", fail);
-    child.on("close", (code) => done({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const tribune = (args: string[], env: Record<string, string> = {}) => runTribune(["digest", ...args], env);
 
 let api: FakeAnthropicApi;
 beforeAll(async () => {

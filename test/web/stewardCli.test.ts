@@ -1,6 +1,5 @@
 // `tribune steward …` as an operator runs it: a real child process on an embedded database in a folder of its own
 // (whatever engine the suite uses, the command line reads the configured database, here TRIBUNE_DATA_DIR).
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -9,6 +8,7 @@ import { Secret } from "../../src/config/secret.js";
 import { migrate, readMigrations } from "../../src/db/migrate.js";
 import { openPglite } from "../../src/db/openPglite.js";
 import { readLoginToken } from "../../src/web/loginLink.js";
+import { runTribune } from "../support/tribuneCommand.js";
 
 const SECRET = "cli-test-signing-secret-0123456789abcdef";
 const USER = "80351110224678912";
@@ -26,28 +26,12 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
-function tribune(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ["bin/tribune.mjs", ...args], {
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/tmp",
-      TRIBUNE_ENV_FILE: "",
-      TRIBUNE_DATA_DIR: dataDir,
-      WEB_SIGNING_SECRET: SECRET,
-      PUBLIC_URL: "https://tribune.example.org",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+const tribune = (...args: string[]) =>
+  runTribune(args, {
+    TRIBUNE_DATA_DIR: dataDir,
+    WEB_SIGNING_SECRET: SECRET,
+    PUBLIC_URL: "https://tribune.example.org",
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString("utf8");
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString("utf8");
-  });
-  return new Promise((done) => child.once("exit", (code) => done({ code, stdout, stderr })));
-}
 
 describe("tribune steward", () => {
   it("grants a steward (audited), lists them, and prints a sign-in link only for a steward", async () => {

@@ -2,11 +2,8 @@
 // (offline by default) and prints the digest as JSON on stdout. No database: nothing is stored or voted.
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { ConfigError } from "../../config/configError.js";
-import { type LlmConfig, llmSchema, llmSecretVariables } from "../../config/llm.js";
 import { loadEnvFile } from "../../config/loadEnvFile.js";
-import { redactProblems } from "../../config/redactProblems.js";
-import { resolveSecretFiles } from "../../config/secretFiles.js";
+import { loadLlmConfig } from "../../config/loadLlmConfig.js";
 import { createDigester } from "../../digest/createDigester.js";
 import { type DigestInput, forumPostSchema } from "../../digest/digestInput.js";
 import { produceDigest } from "../../digest/produceDigest.js";
@@ -27,7 +24,7 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   loadEnvFile();
-  const digester = await createDigester(llmConfig());
+  const digester = await createDigester(loadLlmConfig());
   const input: DigestInput = {
     proposal: await readJson(parsed.proposal, proposalFileSchema, "proposal"),
     forum: parsed.forum ? await readJson(parsed.forum, z.array(forumPostSchema), "forum posts") : [],
@@ -76,19 +73,6 @@ function parseArgs(args: string[]): { proposal: string; forum: string | null } |
     }
   }
   return proposal ? { proposal, forum } : { error: "no proposal file given" };
-}
-
-// Only the LLM's variables: digesting a file needs no database, Discord or sources configured.
-function llmConfig(): LlmConfig {
-  const { env, problems } = resolveSecretFiles(process.env, llmSecretVariables);
-  const result = llmSchema.safeParse(env);
-  if (result.success && problems.length === 0) return result.data;
-  const found = [
-    ...problems,
-    ...(result.error?.issues ?? []).map((i) => `${String(i.path.at(-1) ?? "")} ${i.message}`),
-  ];
-  const secrets = llmSecretVariables.flatMap((name) => env[name]?.trim() || []);
-  throw new ConfigError(redactProblems(found, secrets));
 }
 
 async function readJson<T>(path: string, schema: z.ZodType<T>, what: string): Promise<T> {

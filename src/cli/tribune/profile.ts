@@ -1,9 +1,12 @@
-// `tribune profile compile "<statement>" [--taxonomy <file.json>]`: compiles a value statement with the offline
-// compiler and prints the profile as JSON (the same document `tribune decide` reads), with the plain-words summary.
+// `tribune profile compile "<statement>" [--taxonomy <file.json>]`: compiles a value statement with the configured
+// compiler (the model when one is configured, the offline lexicon otherwise) and prints the profile as JSON (the same
+// document `tribune decide` reads), with the plain-words summary. No database: nothing is stored, no call is logged.
 import { readFile } from "node:fs/promises";
+import { loadEnvFile } from "../../config/loadEnvFile.js";
+import { loadLlmConfig } from "../../config/loadLlmConfig.js";
 import { TribuneError } from "../../errors/tribuneError.js";
+import { createProfileCompiler } from "../../values/createProfileCompiler.js";
 import { describeProfile } from "../../values/describeProfile.js";
-import { offlineProfileCompiler } from "../../values/offlineCompiler.js";
 import { compileStatement } from "../../values/profileCompiler.js";
 import { DEFAULT_TAXONOMY, type Taxonomy, taxonomySchema } from "../../values/taxonomy.js";
 
@@ -21,7 +24,9 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const taxonomy = taxonomyFile ? await readTaxonomy(taxonomyFile) : DEFAULT_TAXONOMY;
-  const result = await compileStatement(positional[0] as string, taxonomy, offlineProfileCompiler);
+  loadEnvFile();
+  const compiler = await createProfileCompiler(loadLlmConfig(), { prisma: null });
+  const result = await compileStatement(positional[0] as string, taxonomy, compiler);
   if (!result.ok) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     process.stderr.write(`tribune profile: ${result.message}\n`);
