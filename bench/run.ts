@@ -3,6 +3,8 @@
 import { run as auditAppend } from "./auditAppend.js";
 import { run as decide } from "./decide.js";
 import { run as digest } from "./digest.js";
+import { run as governorRead } from "./governorRead.js";
+import { run as snapshotCast } from "./snapshotCast.js";
 import { run as snapshotWatch } from "./snapshotWatch.js";
 import { run as startup } from "./startup.js";
 import { run as webAudit } from "./webAudit.js";
@@ -11,6 +13,8 @@ const benchmarks: Record<string, () => Promise<void>> = {
   auditAppend,
   decide,
   digest,
+  governorRead,
+  snapshotCast,
   snapshotWatch,
   startup,
   webAudit,

@@ -1,11 +1,14 @@
 // The composition root: config → database → audit and jobs → workers → web. The only file that wires production
 // parts together; everything else receives its dependencies.
 import { resolve } from "node:path";
+import { Events } from "discord.js";
+import { commands, components } from "../commands/index.js";
 import { type AuditLog, createAuditLog } from "./audit/auditLog.js";
 import { reportFatal } from "./cli/reportFatal.js";
 import type { Config } from "./config/loadConfig.js";
 import { loadConfig } from "./config/loadConfig.js";
 import { loadEnvFile } from "./config/loadEnvFile.js";
+import type { Secret } from "./config/secret.js";
 import { secretValues } from "./config/secretValues.js";
 import type { Database } from "./db/database.js";
 import { migrate, pendingMigrations, readMigrations } from "./db/migrate.js";
@@ -13,21 +16,38 @@ import { openDatabase } from "./db/openDatabase.js";
 import { createDigester } from "./digest/createDigester.js";
 import { createDigestJobHandler } from "./digest/digestJob.js";
 import { createDigestService } from "./digest/digestService.js";
-import { decideProposal, digestProposal, jobCatalog, systemPing } from "./jobs/jobCatalog.js";
+import { createAnnounceHandler } from "./discord/announceJob.js";
+import { buildDiscordServices } from "./discord/buildDiscordServices.js";
+import { connectDiscord } from "./discord/discordClient.js";
+import { createInteractionRouter } from "./discord/interactionRouter.js";
+import { createThreadPublisher } from "./discord/threadPublisher.js";
+import { announceProposal, decideProposal, digestProposal, jobCatalog, systemPing } from "./jobs/jobCatalog.js";
 import { createJobQueue, type JobQueue } from "./jobs/jobQueue.js";
 import { createPingHandler } from "./jobs/pingJob.js";
 import { createLogger, type Logger } from "./log/logger.js";
 import { createDiscourseClient } from "./sources/forum/discourseClient.js";
 import { createForumReader } from "./sources/forum/forumReader.js";
+import { createChainClient } from "./sources/governor/chainClient.js";
+import { createGovernorWatcher } from "./sources/governor/governorWatcher.js";
 import { createHubClient } from "./sources/snapshot/hubClient.js";
 import { createSnapshotWatcher } from "./sources/snapshot/snapshotWatcher.js";
 import { createSnapshotWebhookRoute } from "./sources/snapshot/webhookRoute.js";
+import { createCastingSwitch } from "./spaces/castingSwitch.js";
+import { createSpaceAdmin } from "./spaces/spaceAdmin.js";
 import { startupSummary } from "./startupSummary.js";
+import { createProfileCompiler } from "./values/createProfileCompiler.js";
 import { createDecideHandler } from "./values/decideJob.js";
-import { createDecisionService } from "./values/decisionService.js";
-import { createTaxonomyStore } from "./values/taxonomyStore.js";
+import { createDecisionService, type DecideReport, type DecisionService } from "./values/decisionService.js";
+import { createProfileStore } from "./values/profileStore.js";
+import { createTaxonomyStore, type TaxonomyStore } from "./values/taxonomyStore.js";
+import { createKeyring } from "./voting/keyring.js";
+import { loadOrCreateLocalMnemonic } from "./voting/localMnemonic.js";
+import { createMemberAgents } from "./voting/memberAgents.js";
+import { createOverrideStore } from "./voting/overrideStore.js";
 import { healthzRoute, metricsRoute, readyzRoute } from "./web/healthRoutes.js";
+import { signLoginLink } from "./web/loginLink.js";
 import { createMetrics } from "./web/metrics.js";
+import { createStewardRegistry } from "./web/stewardRegistry.js";
 import { createStewardWeb } from "./web/stewardWeb.js";
 import { createWebServer, type Route, type WebServer } from "./web/webServer.js";
 
@@ -36,7 +56,11 @@ const MIGRATIONS_DIR = resolve(import.meta.dirname, "../prisma/migrations");
 async function main(): Promise<void> {
   const envFile = loadEnvFile();
   const config = loadConfig(process.env);
-  const logger = createLogger({ level: config.log.level, secrets: secretValues(config) });
+  const agentKeys = agentMnemonic(config);
+  const logger = createLogger({
+    level: config.log.level,
+    secrets: [...secretValues(config), ...(agentKeys ? [agentKeys.mnemonic.reveal()] : [])],
+  });
   const stoppers: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stoppers.reverse()) await stop();
@@ -63,24 +87,33 @@ async function main(): Promise<void> {
     await queue.start();
     stoppers.push(() => queue.stop());
 
+    // The services every face and worker shares, built once: the CLI, Discord and the workers apply the same checks.
+    const discordOn = config.discord.enabled && ["all", "gateway"].includes(config.runtime.role);
+    const refreshThread = async (proposalId: string) => {
+      if (discordOn) await queue.enqueue(announceProposal, { proposalId }, { singletonKey: proposalId });
+    };
+    // A taxonomy edit re-decides the space; the store is built first, so the callback reaches the service late.
+    const taxonomies = createTaxonomyStore({
+      prisma: db.prisma,
+      audit,
+      onChanged: async (spaceId) => {
+        for (const report of await decisions.redecideSpace(spaceId)) await refreshThread(report.proposalId);
+      },
+    });
+    const decisions = createDecisionService({ prisma: db.prisma, audit, taxonomies });
+
     const runWorkers = config.runtime.workersEnabled && ["all", "worker"].includes(config.runtime.role);
     if (runWorkers) {
       const concurrency = config.runtime.jobConcurrency;
       await queue.work(systemPing, createPingHandler({ audit }), { concurrency });
-      // digest → values: a stored digest enqueues values.decide, which decides every confirmed profile (no LLM).
+      // digest → values → discord: a stored digest enqueues values.decide (no LLM), whose result updates the thread.
       const digester = await createDigester(config.llm, { effort: config.llm.effort });
       const digests = createDigestService({ prisma: db.prisma, audit, digester, jobs: queue });
       await queue.work(digestProposal, createDigestJobHandler({ service: digests }), { concurrency });
-      // A taxonomy edit re-decides the space; the store is built first, so the callback reaches the service late.
-      const taxonomies = createTaxonomyStore({
-        prisma: db.prisma,
-        audit,
-        onChanged: async (spaceId) => {
-          await decisions.redecideSpace(spaceId);
-        },
-      });
-      const decisions = createDecisionService({ prisma: db.prisma, audit, taxonomies });
-      await queue.work(decideProposal, createDecideHandler({ decisions }), { concurrency });
+      const onDecided = async (report: DecideReport) => {
+        if (report.status === "decided") await refreshThread(report.proposalId);
+      };
+      await queue.work(decideProposal, createDecideHandler({ decisions, onDecided }), { concurrency });
     }
 
     // The watcher is a singleton per deployment (two would only double hub requests): it runs in all|gateway.
@@ -89,6 +122,11 @@ async function main(): Promise<void> {
       const snapshot = startSnapshot(config.sources, { db, audit, queue, logger });
       stoppers.push(snapshot.stop);
       if (snapshot.webhookRoute) extraRoutes.push(snapshot.webhookRoute);
+    }
+
+    if (config.sources.governorEnabled && ["all", "gateway"].includes(config.runtime.role)) {
+      const governors = startGovernors(config, { db, audit, queue, logger });
+      stoppers.push(governors.stop);
     }
 
     let webUrl: string | null = null;
@@ -106,6 +144,21 @@ async function main(): Promise<void> {
       const web = startWeb(db, queue, migrations, logger, extraRoutes);
       webUrl = await web.listen(config.web.port, config.web.host);
       stoppers.push(() => web.close());
+    }
+
+    if (discordOn) {
+      const publicUrl = config.web.publicUrl ?? webUrl;
+      const discord = await startDiscord(config, {
+        db,
+        audit,
+        queue,
+        logger,
+        taxonomies,
+        decisions,
+        agentKeys,
+        publicUrl,
+      });
+      stoppers.push(discord.stop);
     }
 
     for (const line of startupSummary({
@@ -126,6 +179,85 @@ async function main(): Promise<void> {
     await stopAll().catch((stopError: unknown) => logger.error({ err: stopError }, "error while stopping"));
     throw error;
   }
+}
+
+/** The agent mnemonic: the configured one, or on the embedded defaults one made for the data folder. */
+function agentMnemonic(config: Config): { mnemonic: Secret; local: boolean } | null {
+  if (config.voting.agentMnemonic) return { mnemonic: config.voting.agentMnemonic, local: false };
+  if (config.database.url) return null;
+  return { mnemonic: loadOrCreateLocalMnemonic(config.database.dataDir).mnemonic, local: true };
+}
+
+/** Discord: the services its commands call, the logged-in client with the router, and the thread publisher's worker. */
+async function startDiscord(
+  config: Config,
+  deps: {
+    db: Database;
+    audit: AuditLog;
+    queue: JobQueue;
+    logger: Logger;
+    taxonomies: TaxonomyStore;
+    decisions: DecisionService;
+    agentKeys: { mnemonic: Secret; local: boolean } | null;
+    /** The web view's public base, for /audit's sign-in links; null when the web view does not run here. */
+    publicUrl: string | null | undefined;
+  },
+): Promise<{ stop: () => Promise<void> }> {
+  const { db, audit, queue, logger, taxonomies, decisions } = deps;
+  const token = config.discord.token;
+  if (!token) throw new Error("startDiscord needs DISCORD_TOKEN");
+  const prisma = db.prisma;
+  const casting = createCastingSwitch({ prisma, audit });
+  const overrides = createOverrideStore({ prisma, audit });
+  const compiler = await createProfileCompiler(config.llm, { prisma, effort: config.llm.effort });
+  const profiles = createProfileStore({ prisma, audit, taxonomies, compiler });
+  const signingSecret = config.web.signingSecret;
+  const publicUrl = deps.publicUrl;
+  const services = buildDiscordServices({
+    prisma,
+    audit,
+    jobs: queue,
+    spaces: createSpaceAdmin({ prisma, audit, liveCastingAvailable: deps.agentKeys?.local === false }),
+    casting,
+    members: createMemberAgents({
+      prisma,
+      audit,
+      keyring: deps.agentKeys ? createKeyring(deps.agentKeys.mnemonic) : null,
+    }),
+    profiles,
+    taxonomies,
+    decisions,
+    overrides,
+    stewards: createStewardRegistry({ prisma, audit }),
+    signLink:
+      signingSecret && publicUrl
+        ? (discordUserId) => signLoginLink({ secret: signingSecret, baseUrl: publicUrl, discordUserId })
+        : null,
+    castSafetyMarginSeconds: config.voting.castSafetyMarginSeconds,
+  });
+  const client = await connectDiscord({ token, apiUrl: config.discord.apiUrl, logger });
+  const router = createInteractionRouter({
+    commands,
+    components,
+    services,
+    stewardRole: config.discord.stewardRole,
+    logger,
+  });
+  client.on(Events.InteractionCreate, (interaction) => void router(interaction));
+  const publisher = createThreadPublisher({
+    prisma,
+    audit,
+    client,
+    casting,
+    overrides,
+    castSafetyMarginSeconds: config.voting.castSafetyMarginSeconds,
+    logger,
+  });
+  // Thread updates run where the gateway is connected: the publisher needs the client's channel cache.
+  await queue.work(announceProposal, createAnnounceHandler({ publisher, logger }), {
+    concurrency: config.runtime.jobConcurrency,
+  });
+  return { stop: () => client.destroy() };
 }
 
 function startWeb(
@@ -218,6 +350,32 @@ function startSnapshot(
       await watcher.stop();
     },
   };
+}
+
+/** Governor DAOs: one chain client per configured chain, and the watcher reading every Governor from them. */
+function startGovernors(
+  config: Config,
+  deps: { db: Database; audit: AuditLog; queue: JobQueue; logger: Logger },
+): { stop: () => Promise<void> } {
+  const clients = new Map(
+    Object.entries(config.sources.rpcUrls).map(([id, url]) => [
+      Number(id),
+      createChainClient({ chainId: Number(id), url, timeoutMs: config.governor.rpcTimeoutMs }),
+    ]),
+  );
+  const watcher = createGovernorWatcher({
+    prisma: deps.db.prisma,
+    audit: deps.audit,
+    jobs: deps.queue,
+    governors: config.sources.governors,
+    clients,
+    logger: deps.logger,
+    confirmations: config.governor.confirmations,
+    blockRange: config.governor.blockRange,
+    lookbackBlocks: config.governor.lookbackBlocks,
+  });
+  watcher.start(config.governor.pollSeconds);
+  return { stop: () => watcher.stop() };
 }
 
 function installSignalHandlers(logger: Logger, stopAll: () => Promise<void>): void {

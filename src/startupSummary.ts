@@ -34,10 +34,10 @@ export function startupSummary({
         ? "offline summariser (extractive, no network; set ANTHROPIC_API_KEY or LLM_PROVIDER=local for an LLM)"
         : `${llm.provider} ${llm.model} at ${llm.baseUrl}`
     }`,
-    `  discord    ${discord.enabled ? `configured (${discord.apiUrl}); the bot is not part of this build yet` : "disabled: DISCORD_TOKEN is not set"}`,
+    `  discord    ${discord.enabled ? `connected (${discord.apiUrl}); slash commands: npm run commands:deploy` : "disabled: DISCORD_TOKEN is not set"}`,
     `  snapshot   ${snapshotLine(config)}`,
-    `  governor   ${sources.governorEnabled ? `${sources.governors.length} Governor(s) configured; the reader is not part of this build yet` : "disabled: GOVERNORS is empty"}`,
-    `  casting    ${voting.agentMnemonic ? "a mnemonic is configured; spaces still start in dry-run" : "dry-run only: AGENT_MNEMONIC is not set"}`,
+    `  governor   ${sources.governorEnabled ? `${sources.governors.length} Governor(s) read from the chain every ${config.governor.pollSeconds} s` : "disabled: GOVERNORS is empty"}`,
+    `  casting    ${voting.agentMnemonic ? "a mnemonic is configured; spaces still start in dry-run" : `dry-run only: AGENT_MNEMONIC is not set${config.database.url ? "" : " (agent addresses come from a mnemonic made for this data folder, which can never cast)"}`}`,
     `  workers    ${workersRunning ? `running (${runtime.jobConcurrency} per job)` : `off (${runtime.workersEnabled ? `ROLE=${runtime.role}` : "WORKERS_ENABLED=false"})`}`,
     `  web        ${webUrl ? `${webUrl} (/healthz, /readyz, /metrics)` : `off (ROLE=${runtime.role})`}`,
     ...(webUrl

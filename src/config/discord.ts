@@ -15,6 +15,8 @@ export type DiscordConfig = {
   readonly guildId: string | undefined;
   /** `DISCORD_API_URL`: the REST base, as discord.js's `rest.api` option takes it; tests point it at a fake. */
   readonly apiUrl: string;
+  /** `DISCORD_STEWARD_ROLE`: the steward role by id or name; administrators count as stewards regardless. */
+  readonly stewardRole: string | undefined;
 };
 
 /** Discord's variables that hold secrets. */
@@ -25,6 +27,14 @@ function parseSnowflake(raw: string): Parsed<string> {
   return /^\d{17,20}$/.test(raw) ? ok(raw) : fail(`must be a Discord id (17–20 digits), got ${quoteValue(raw)}`);
 }
 
+/** A role id, or a role name as Discord allows it (1–100 characters). */
+function parseRole(raw: string): Parsed<string> {
+  const role = raw.trim();
+  return role.length >= 1 && role.length <= 100
+    ? ok(role)
+    : fail("must be a role id or a role name of 1–100 characters");
+}
+
 /** Parses Discord's variables. */
 export const discordSchema = z
   .object({
@@ -32,6 +42,7 @@ export const discordSchema = z
     DISCORD_APPLICATION_ID: envField(parseSnowflake, undefined),
     DISCORD_GUILD_ID: envField(parseSnowflake, undefined),
     DISCORD_API_URL: httpUrlVar("https://discord.com/api"),
+    DISCORD_STEWARD_ROLE: envField(parseRole, undefined),
   })
   .transform(
     (env): DiscordConfig => ({
@@ -40,5 +51,6 @@ export const discordSchema = z
       applicationId: env.DISCORD_APPLICATION_ID,
       guildId: env.DISCORD_GUILD_ID,
       apiUrl: env.DISCORD_API_URL,
+      stewardRole: env.DISCORD_STEWARD_ROLE,
     }),
   );

@@ -37,11 +37,13 @@ describe("loadConfig defaults", () => {
         tallyApiKey: undefined,
         tallyApiUrl: "https://api.tally.xyz/query",
       },
+      governor: { confirmations: 12, blockRange: 2_000, pollSeconds: 60, lookbackBlocks: 50_000, rpcTimeoutMs: 15_000 },
       voting: {
         agentMnemonic: undefined,
         relayerPrivateKey: undefined,
         vetoWindowSeconds: 86_400,
         castSafetyMarginSeconds: 600,
+        snapshotCastTimeoutMs: 30_000,
       },
       web: { port: 3000, host: "127.0.0.1", publicUrl: "http://localhost:3000", signingSecret: undefined },
       log: { level: "info" },
@@ -76,6 +78,7 @@ describe("loadConfig values", () => {
       SNAPSHOT_POLL_SECONDS: "15",
       VETO_WINDOW_SECONDS: "30",
       CAST_SAFETY_MARGIN_SECONDS: "0",
+      SNAPSHOT_CAST_TIMEOUT_MS: "5000",
       PORT: "8080",
       HOST: "0.0.0.0",
       LOG_LEVEL: "DEBUG",
@@ -94,7 +97,11 @@ describe("loadConfig values", () => {
       apiUrl: "http://127.0.0.1:4010/api",
     });
     expect(config.sources.snapshotPollSeconds).toBe(15);
-    expect(config.voting).toMatchObject({ vetoWindowSeconds: 30, castSafetyMarginSeconds: 0 });
+    expect(config.voting).toMatchObject({
+      vetoWindowSeconds: 30,
+      castSafetyMarginSeconds: 0,
+      snapshotCastTimeoutMs: 5000,
+    });
     expect(config.web).toMatchObject({ port: 8080, host: "0.0.0.0", publicUrl: "http://localhost:8080" });
     expect(config.log.level).toBe("debug");
     expect(config.runtime).toEqual({ role: "worker", workersEnabled: false, jobConcurrency: 16 });
@@ -120,6 +127,7 @@ describe("loadConfig problems", () => {
     ["DATABASE_POOL_SIZE", "0", 'DATABASE_POOL_SIZE must be an integer 1–1000, got "0"'],
     ["VETO_WINDOW_SECONDS", "10", 'VETO_WINDOW_SECONDS must be an integer ≥ 30, got "10"'],
     ["CAST_SAFETY_MARGIN_SECONDS", "-1", 'CAST_SAFETY_MARGIN_SECONDS must be an integer ≥ 0, got "-1"'],
+    ["SNAPSHOT_CAST_TIMEOUT_MS", "500", 'SNAPSHOT_CAST_TIMEOUT_MS must be an integer 1000–300000, got "500"'],
     ["SNAPSHOT_POLL_SECONDS", "1e3", 'SNAPSHOT_POLL_SECONDS must be an integer 1–86400, got "1e3"'],
     ["LLM_TIMEOUT_MS", "soon", 'LLM_TIMEOUT_MS must be an integer 1–3600000, got "soon"'],
     ["LLM_MAX_RETRIES", "11", 'LLM_MAX_RETRIES must be an integer 0–10, got "11"'],

@@ -3,6 +3,7 @@ import { ConfigError } from "./configError.js";
 import { type DatabaseConfig, databaseSchema, databaseSecretVariables } from "./database.js";
 import { type DiscordConfig, discordSchema, discordSecretVariables } from "./discord.js";
 import type { Env } from "./envFields.js";
+import { type GovernorConfig, governorSchema } from "./governor.js";
 import { type LlmConfig, llmSchema, llmSecretVariables } from "./llm.js";
 import { type LogConfig, logSchema } from "./log.js";
 import { redactProblems } from "./redactProblems.js";
@@ -18,6 +19,7 @@ export type Config = {
   readonly discord: DiscordConfig;
   readonly llm: LlmConfig;
   readonly sources: SourcesConfig;
+  readonly governor: GovernorConfig;
   readonly voting: VotingConfig;
   readonly web: WebConfig;
   readonly log: LogConfig;
@@ -42,6 +44,7 @@ export function loadConfig(env: Env = process.env): Config {
     discord: parseSection(discordSchema, resolved, problems),
     llm: parseSection(llmSchema, resolved, problems),
     sources: parseSection(sourcesSchema, resolved, problems),
+    governor: parseSection(governorSchema, resolved, problems),
     voting: parseSection(votingSchema, resolved, problems),
     web: parseSection(webSchema, resolved, problems),
     log: parseSection(logSchema, resolved, problems),

@@ -12,6 +12,12 @@ export type VotingConfig = {
   readonly vetoWindowSeconds: number;
   /** `CAST_SAFETY_MARGIN_SECONDS`: cast at least this long before the proposal closes. */
   readonly castSafetyMarginSeconds: number;
+  /**
+   * `SNAPSHOT_CAST_TIMEOUT_MS`: how long one vote's POST to the sequencer may take, answer included. The sequencer
+   * checks voting power with the score API before answering, which can take seconds. (The sequencer's URL is
+   * `SNAPSHOT_SEQUENCER_URL`, with the other Snapshot endpoints in the sources' config.)
+   */
+  readonly snapshotCastTimeoutMs: number;
 };
 
 /** Voting's variables that hold secrets. */
@@ -40,6 +46,7 @@ export const votingSchema = z
     RELAYER_PRIVATE_KEY: secretVar({ check: checkPrivateKey }),
     VETO_WINDOW_SECONDS: intVar({ min: 30, fallback: 86_400 }),
     CAST_SAFETY_MARGIN_SECONDS: intVar({ min: 0, fallback: 600 }),
+    SNAPSHOT_CAST_TIMEOUT_MS: intVar({ min: 1_000, max: 300_000, fallback: 30_000 }),
   })
   .transform(
     (env): VotingConfig => ({
@@ -47,5 +54,6 @@ export const votingSchema = z
       relayerPrivateKey: env.RELAYER_PRIVATE_KEY,
       vetoWindowSeconds: env.VETO_WINDOW_SECONDS,
       castSafetyMarginSeconds: env.CAST_SAFETY_MARGIN_SECONDS,
+      snapshotCastTimeoutMs: env.SNAPSHOT_CAST_TIMEOUT_MS,
     }),
   );

@@ -68,6 +68,19 @@ export const forumPostSchema = z
     }),
   );
 
+/** What a source decoded of what the proposal executes (a Governor's calls), one sentence each, in `raw.actions`. */
+const actionsSchema = z.object({ actions: z.array(z.string().max(1_000)).max(200) });
+
+/**
+ * The body the digest reads: the proposal's own text, then the actions its source decoded (a treasury transfer's
+ * amount and recipient), so they are facts the summary may state and the evidence check can verify.
+ */
+export function bodyWithActions(body: string, raw: unknown): string {
+  const parsed = actionsSchema.safeParse(raw);
+  if (!parsed.success || parsed.data.actions.length === 0) return body;
+  return `${body}\n\n## On-chain actions\n\n${parsed.data.actions.join("\n")}`;
+}
+
 /** The texts a quote may come from: the proposal (title, body, choices) and each forum post by URL. */
 export interface EvidenceSources {
   proposal: string;

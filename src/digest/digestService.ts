@@ -9,7 +9,7 @@ import { LlmError } from "../llm/llmError.js";
 import { NO_USAGE } from "../llm/llmProvider.js";
 import { taxonomySchema } from "../values/taxonomy.js";
 import type { Digester } from "./digester.js";
-import { type DigestInput, type ForumPost, forumPostSchema } from "./digestInput.js";
+import { bodyWithActions, type DigestInput, type ForumPost, forumPostSchema } from "./digestInput.js";
 import { produceDigest } from "./produceDigest.js";
 
 // The digest step: one proposal version in, at most one digest per (content hash, prompt version, provider+model,
@@ -108,7 +108,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
           id: proposal.externalId,
           space: proposal.space.externalId,
           title: version.title,
-          body: version.body,
+          body: bodyWithActions(version.body, version.raw),
           choices: choicesSchema.parse(version.choices),
           votingType: proposal.votingType.replace("_", "-"),
           startAt: proposal.startAt,

@@ -32,5 +32,16 @@ export const decideProposal = defineJob({
   policy: "short",
 });
 
+/** Bring a proposal's Discord thread up to date: create it, post or edit the digest, arguments and planned votes. */
+export const announceProposal = defineJob({
+  name: "discord.announce",
+  payload: z.object({ proposalId: z.string().min(1) }),
+  timeoutSeconds: 120,
+  retry: { limit: 5, delaySeconds: 10, backoff: true },
+  // Keyed by proposal, one running and one waiting at most: two workers never post to the same thread at once, and a
+  // burst of changes while one runs collapses into one more run that sees them all.
+  policy: "stately",
+});
+
 /** Every job Tribune knows, by name; queues are created for all of them at start-up. */
-export const jobCatalog = [systemPing, digestProposal, decideProposal] as const;
+export const jobCatalog = [systemPing, digestProposal, decideProposal, announceProposal] as const;

@@ -16,9 +16,10 @@ export interface JobDefinition<Schema extends z.ZodType = z.ZodType> {
   retry: RetryPolicy;
   /**
    * "standard": every enqueue is a job. "short": at most one waiting job per `singletonKey` (pg-boss's queue policy),
-   * so enqueuing the same work twice is harmless; every enqueue must then give a key.
+   * so enqueuing the same work twice is harmless; every enqueue must then give a key. "stately": at most one waiting
+   * and one running job per key, so work on one thing (a proposal's thread) never runs twice at once anywhere.
    */
-  policy?: "standard" | "short";
+  policy?: "standard" | "short" | "stately";
 }
 
 export type JobPayload<Def extends JobDefinition> = z.infer<Def["payload"]>;

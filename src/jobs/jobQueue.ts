@@ -80,7 +80,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     async enqueue(job, payload, enqueueOptions = {}) {
       assertKnown(job);
       const data = parse(job, payload) as object;
-      if (job.policy === "short" && !enqueueOptions.singletonKey) {
+      if ((job.policy === "short" || job.policy === "stately") && !enqueueOptions.singletonKey) {
         throw new Error(`Job ${job.name} is keyed: enqueue it with a singletonKey`);
       }
       return boss.send(job.name, data, {

@@ -51,7 +51,7 @@ interface FakeMessage {
   space: string;
   address: string;
 }
-interface FakeVote {
+export interface FakeVote {
   id: string;
   voter: string;
   proposal: string;
@@ -60,6 +60,9 @@ interface FakeVote {
   choice: unknown;
   vp: number;
   reason: string;
+  ipfs?: string;
+  app?: string;
+  metadata?: unknown;
 }
 
 export type HubFault =
@@ -78,6 +81,7 @@ export interface HubRequestLog {
   validationErrors: string[];
 }
 
+const voteKey = (voter: string, space: string, proposal: string) => `${voter.toLowerCase()}\n${space}\n${proposal}`;
 const hex = (input: string) => `0x${createHash("sha256").update(input).digest("hex")}`;
 const PROPOSAL_FIELDS = {
   id: "string",
@@ -122,6 +126,9 @@ export class FakeSnapshotHub {
   readonly lagging = new Set<string>();
   apiKeys: string[] | null = null;
   private vps = new Map<string, number>();
+  /** The newest vote per voter, space and proposal, indexed up to `votes[indexedVotes - 1]` (see `findVote`). */
+  private voteIndex = new Map<string, FakeVote>();
+  private indexedVotes = 0;
   private mci = 0;
   private server: Server | null = null;
 
@@ -185,6 +192,33 @@ export class FakeSnapshotHub {
 
   setVotingPower(voter: string, space: string, vp: number): void {
     this.vps.set(`${voter.toLowerCase()}\n${space}`, vp);
+  }
+
+  /** What `vp` answers for a voter in a space (0 unless set): the fake sequencer refuses votes on the same numbers. */
+  votingPowerOf(voter: string, space: string): number {
+    return this.vps.get(`${voter.toLowerCase()}\n${space}`) ?? 0;
+  }
+
+  /**
+   * The vote a voter has on record for a proposal (the newest, addresses compared in any case), as the sequencer's
+   * `SELECT … WHERE voter = ? AND proposal = ? AND space = ? ORDER BY created DESC LIMIT 1` finds it. Votes pushed
+   * since the last call are indexed first, so a sequencer writing thousands of votes does not rescan them all.
+   */
+  findVote(voter: string, space: string, proposal: string): FakeVote | undefined {
+    for (; this.indexedVotes < this.votes.length; this.indexedVotes += 1) {
+      const vote = this.votes[this.indexedVotes] as FakeVote;
+      const key = voteKey(vote.voter, vote.space, vote.proposal);
+      const known = this.voteIndex.get(key);
+      if (!known || known.created <= vote.created) this.voteIndex.set(key, vote);
+    }
+    return this.voteIndex.get(voteKey(voter, space, proposal));
+  }
+
+  /** Stores a vote the sequencer accepted: a voter's newer vote replaces their old one in place, as the hub's table does. */
+  putVote(vote: FakeVote): void {
+    const known = this.findVote(vote.voter, vote.space, vote.proposal);
+    if (known) Object.assign(known, vote);
+    else this.votes.push(vote);
   }
 
   /** Requests per operation name, for "how many requests did that take". */

@@ -1,24 +1,11 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../../audit/canonicalJson.js";
 import type { ProposalState, VotingType } from "../../generated/prisma/enums.js";
+import type { ProposalRecord as StoredRecord } from "../proposalStore.js";
 import type { HubProposal } from "./hubProposal.js";
 
 /** A hub proposal checked and shaped for storage. */
-export interface ProposalRecord {
-  externalId: string;
-  /** The Snapshot space id ("aave.eth"). */
-  space: string;
-  title: string;
-  body: string;
-  choices: string[];
-  votingType: VotingType;
-  author: string | null;
-  startAt: Date;
-  endAt: Date;
-  snapshotTimepoint: string | null;
-  discussionUrl: string | null;
-  privacy: string | null;
-  contentHash: string;
+export interface ProposalRecord extends StoredRecord {
   /** The hub's record as read, for display and re-digesting. */
   raw: HubProposal;
 }

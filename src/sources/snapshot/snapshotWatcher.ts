@@ -1,19 +1,20 @@
 import type { AuditLog } from "../../audit/auditLog.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../log/logger.js";
+import type { DigestJobs } from "../digestQueueing.js";
+import { createProposalStore, type SavedProposal } from "../proposalStore.js";
 import { createSnapshotCursors } from "./cursorStore.js";
-import type { DigestJobs } from "./digestQueueing.js";
 import { applyFeedPage } from "./feedPage.js";
 import type { HubClient } from "./hubClient.js";
 import { HubRateLimitedError } from "./hubErrors.js";
 import { chunk, hubLimits } from "./hubLimits.js";
 import { proposalFeedRequest } from "./operations/proposalFeed.js";
 import { proposalsWhereRequest } from "./operations/proposalsWhere.js";
-import { createProposalStore, type SavedProposal } from "./proposalStore.js";
+import { type ProposalRecord, snapshotState } from "./proposalRecord.js";
 import { realSleep, type Sleep } from "./rateLimiter.js";
 import { backfillNewSpaces } from "./spaceBackfill.js";
 import { ensureSnapshotSpaces } from "./spaceRegistry.js";
-import { type EndingSoon, sweepProposalStates } from "./stateSweep.js";
+import { type EndingSoon, sweepProposalStates, WATCHER_ACTOR } from "./stateSweep.js";
 import {
   type ApplyReport,
   addReports,
@@ -79,9 +80,12 @@ export function createSnapshotWatcher(options: SnapshotWatcherOptions): Snapshot
   const logger = options.logger ?? { info: () => undefined, warn: () => undefined, error: () => undefined };
   const spaces = [...new Set(options.spaces)];
   const spaceBatches = chunk(spaces, hubLimits.proposalSpaceIn);
-  const store = createProposalStore({
+  const store = createProposalStore<ProposalRecord>({
     prisma: options.prisma,
     audit: options.audit,
+    source: "snapshot",
+    actor: WATCHER_ACTOR,
+    stateOf: (record, at) => snapshotState(record.startAt, record.endAt, at),
     now,
     chunkSize: options.chunkSize,
   });

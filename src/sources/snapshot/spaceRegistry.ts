@@ -1,8 +1,6 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import { DEFAULT_TAXONOMY } from "../../values/taxonomy.js";
-
-/** Snapshot space id ("aave.eth") → Tribune's Space row id. */
-export type SpaceIds = ReadonlyMap<string, string>;
+import type { SpaceIds } from "../proposalStore.js";
 
 /**
  * Makes sure every watched space has its row (new ones start with the default taxonomy, in dry-run) and returns

@@ -2,7 +2,6 @@ import type { AuditLog } from "../../audit/auditLog.js";
 import type { AuditEvent } from "../../audit/hashChain.js";
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.js";
 import { snapshotState } from "./proposalRecord.js";
-import { WATCHER_ACTOR } from "./proposalStore.js";
 
 /** A proposal whose vote closes within the configured window: time for reminders and last-call casting. */
 export interface EndingSoon {
@@ -27,6 +26,8 @@ export interface StateSweepOptions {
   onEndingSoon?: (events: readonly EndingSoon[]) => Promise<void>;
 }
 
+/** The actor the Snapshot watcher's audit entries name. */
+export const WATCHER_ACTOR = "snapshot-watcher";
 export const ENDING_SOON_ACTION = "snapshot.proposal.ending_soon";
 const TX_OPTIONS = { maxWait: 30_000, timeout: 60_000 };
 

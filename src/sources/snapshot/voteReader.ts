@@ -28,10 +28,15 @@ export interface SnapshotVoteReader {
     input: { voters: readonly string[]; proposals: readonly string[] },
     signal?: AbortSignal,
   ): Promise<RecordedVote[]>;
+  /**
+   * The vote `voter` has on record for `proposal`, or null: what casting checks before signing and before any retry.
+   * The hub keeps one vote per voter and proposal (a newer one replaces it); the newest is taken should it show more.
+   */
+  voteOf(input: { voter: string; proposal: string }, signal?: AbortSignal): Promise<RecordedVote | null>;
 }
 
 export function createSnapshotVoteReader({ hub }: { hub: HubClient }): SnapshotVoteReader {
-  return {
+  const reader: SnapshotVoteReader = {
     votingPower(input, signal) {
       return hub.send(votingPowerRequest(input), signal);
     },
@@ -68,5 +73,17 @@ export function createSnapshotVoteReader({ hub }: { hub: HubClient }): SnapshotV
       });
       return [...votes.values()];
     },
+
+    async voteOf({ voter, proposal }, signal) {
+      const found = await reader.votesBy({ voters: [voter], proposals: [proposal] }, signal);
+      const mine = found.filter(
+        (vote) => vote.voter.toLowerCase() === voter.toLowerCase() && vote.proposal === proposal,
+      );
+      return mine.reduce<RecordedVote | null>(
+        (newest, vote) => (!newest || vote.created > newest.created ? vote : newest),
+        null,
+      );
+    },
   };
+  return reader;
 }

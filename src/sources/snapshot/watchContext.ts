@@ -1,17 +1,16 @@
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../log/logger.js";
-import { type DigestJobs, queueMissingDigests } from "./digestQueueing.js";
+import { type DigestJobs, queueMissingDigests } from "../digestQueueing.js";
+import type { ProposalStore, SavedProposal, SpaceIds } from "../proposalStore.js";
 import type { HubClient } from "./hubClient.js";
 import type { HubProposal } from "./hubProposal.js";
 import { type ProposalRecord, toProposalRecord } from "./proposalRecord.js";
-import type { ProposalStore, SavedProposal } from "./proposalStore.js";
-import type { SpaceIds } from "./spaceRegistry.js";
 
 /** What the watcher's steps (backfill, feed page, webhook refresh) share. */
 export interface WatchContext {
   hub: HubClient;
   prisma: PrismaClient;
-  store: ProposalStore;
+  store: ProposalStore<ProposalRecord>;
   jobs: DigestJobs;
   spaceIds: SpaceIds;
   now: () => Date;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "../../../src/generated/prisma/client.js";
-import type { DigestJobs } from "../../../src/sources/snapshot/digestQueueing.js";
+import type { DigestJobs } from "../../../src/sources/digestQueueing.js";
 import {
   HubInvalidAnswerError,
   HubMalformedResponseError,

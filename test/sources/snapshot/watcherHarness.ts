@@ -3,7 +3,7 @@ import { createAuditLog } from "../../../src/audit/auditLog.js";
 import type { PrismaClient } from "../../../src/generated/prisma/client.js";
 import { jobCatalog } from "../../../src/jobs/jobCatalog.js";
 import { createJobQueue, type JobQueue } from "../../../src/jobs/jobQueue.js";
-import type { DigestJobs } from "../../../src/sources/snapshot/digestQueueing.js";
+import type { DigestJobs } from "../../../src/sources/digestQueueing.js";
 import { createHubClient, type HubClientOptions } from "../../../src/sources/snapshot/hubClient.js";
 import { createSnapshotWatcher, type SnapshotWatcherOptions } from "../../../src/sources/snapshot/snapshotWatcher.js";
 import { FakeSnapshotHub } from "../../fakes/snapshotHub.js";

@@ -1,7 +1,7 @@
-import type { PrismaClient } from "../../generated/prisma/client.js";
-import { digestProposal } from "../../jobs/jobCatalog.js";
-import type { JobQueue } from "../../jobs/jobQueue.js";
-import { chunk } from "./hubLimits.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { digestProposal } from "../jobs/jobCatalog.js";
+import type { JobQueue } from "../jobs/jobQueue.js";
+import { chunk } from "./snapshot/hubLimits.js";
 
 const ENQUEUE_CONCURRENCY = 8;
 

@@ -1,12 +1,36 @@
 import { randomUUID } from "node:crypto";
-import type { AuditLog } from "../../audit/auditLog.js";
-import { canonicalJson } from "../../audit/canonicalJson.js";
-import type { AuditEvent } from "../../audit/hashChain.js";
-import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
-import type { ProposalState } from "../../generated/prisma/enums.js";
-import { chunk } from "./hubLimits.js";
-import { type ProposalRecord, snapshotState } from "./proposalRecord.js";
-import type { SpaceIds } from "./spaceRegistry.js";
+import type { AuditLog } from "../audit/auditLog.js";
+import { canonicalJson } from "../audit/canonicalJson.js";
+import type { AuditEvent } from "../audit/hashChain.js";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
+import type { ProposalSource, ProposalState, VotingType } from "../generated/prisma/enums.js";
+import { chunk } from "./snapshot/hubLimits.js";
+
+// One store for every source (Snapshot, Governor): proposals, their content versions and audit entries, each change
+// in one commit. A source hands it records already checked and shaped; the store decides created/edited/unchanged.
+
+/** A proposal as a source read it, checked and shaped for storage. */
+export interface ProposalRecord {
+  externalId: string;
+  /** The space's own id at its source: a Snapshot space ("aave.eth"), a Governor ("<chainId>:<address>"). */
+  space: string;
+  title: string;
+  body: string;
+  choices: string[];
+  votingType: VotingType;
+  author: string | null;
+  startAt: Date;
+  endAt: Date;
+  snapshotTimepoint: string | null;
+  discussionUrl: string | null;
+  privacy: string | null;
+  contentHash: string;
+  /** The source's record as read, for display and re-digesting. */
+  raw: unknown;
+}
+
+/** A source's space id → Tribune's Space row id. */
+export type SpaceIds = ReadonlyMap<string, string>;
 
 /** What saving one proposal did; `versionId` is the proposal's current version after the save. */
 export interface SavedProposal {
@@ -17,18 +41,24 @@ export interface SavedProposal {
   change: "created" | "edited" | "unchanged";
 }
 
-export interface ProposalStoreOptions {
+export interface ProposalStoreOptions<R extends ProposalRecord = ProposalRecord> {
   prisma: PrismaClient;
   audit: AuditLog;
+  /** Which source's rows this store writes; audit actions are named `<source>.proposal.<what>`. */
+  source: Extract<ProposalSource, "snapshot" | "governor">;
+  /** Who the audit entries name as actor. */
+  actor: string;
+  /** A record's state at `now`: Snapshot's follows the clock, a Governor's is read from the chain. */
+  stateOf: (record: R, now: Date) => ProposalState;
   now?: () => Date;
   /** Proposals per transaction: each chunk commits whole or not at all. */
   chunkSize?: number;
 }
 
-/** Where the Snapshot watcher writes: proposals, their versions and the audit entries, each change in one commit. */
-export interface ProposalStore {
+/** Where a source's watcher writes: proposals, their versions and the audit entries, each change in one commit. */
+export interface ProposalStore<R extends ProposalRecord = ProposalRecord> {
   /** Creates or updates each proposal; an edit (new content hash) adds a version and keeps the old ones. */
-  save(records: readonly ProposalRecord[], spaceIds: SpaceIds): Promise<SavedProposal[]>;
+  save(records: readonly R[], spaceIds: SpaceIds): Promise<SavedProposal[]>;
   /** Marks proposals deleted (never drops them) with one audit entry each; returns how many were newly marked. */
   markDeleted(proposalIds: readonly string[], reason: string): Promise<number>;
   /** The stored, not deleted proposals of these spaces. */
@@ -40,24 +70,35 @@ export interface ProposalStore {
   ): Promise<void>;
 }
 
-export const WATCHER_ACTOR = "snapshot-watcher";
 const TX_OPTIONS = { maxWait: 30_000, timeout: 60_000 };
 const SAVE_ATTEMPTS = 3;
 
 /** Another writer changed the row between our read and our write; the chunk is read again and re-applied. */
 class ConcurrentWriteError extends Error {}
 
-export function createProposalStore({
+/** Builds the store of one source. */
+export function createProposalStore<R extends ProposalRecord = ProposalRecord>({
   prisma,
   audit,
+  source,
+  actor,
+  stateOf,
   now = () => new Date(),
   chunkSize = 100,
-}: ProposalStoreOptions): ProposalStore {
-  async function saveChunk(records: readonly ProposalRecord[], spaceIds: SpaceIds): Promise<SavedProposal[]> {
+}: ProposalStoreOptions<R>): ProposalStore<R> {
+  const event = (action: string, spaceId: string | null, proposalId: string | null, data: unknown): AuditEvent => ({
+    action: `${source}.proposal.${action}`,
+    actor,
+    spaceId,
+    proposalId,
+    data,
+  });
+
+  async function saveChunk(records: readonly R[], spaceIds: SpaceIds): Promise<SavedProposal[]> {
     return prisma.$transaction(async (tx) => {
       const at = now();
       const existing = await tx.proposal.findMany({
-        where: { source: "snapshot", externalId: { in: records.map((r) => r.externalId) } },
+        where: { source, externalId: { in: records.map((r) => r.externalId) } },
       });
       const byKey = new Map(existing.map((row) => [`${row.spaceId}\n${row.externalId}`, row]));
       const versions = await tx.proposalVersion.findMany({
@@ -72,15 +113,15 @@ export function createProposalStore({
       for (const record of records) {
         const spaceId = spaceIds.get(record.space);
         if (!spaceId) continue;
-        const state = snapshotState(record.startAt, record.endAt, at);
+        const state = stateOf(record, at);
         const row = byKey.get(`${spaceId}\n${record.externalId}`);
         const base = { spaceId, externalId: record.externalId };
         if (!row) {
           const proposalId = randomUUID();
           const versionId = randomUUID();
-          newProposals.push({ id: proposalId, source: "snapshot", spaceId, ...columns(record), state, version: 1 });
+          newProposals.push({ id: proposalId, source, spaceId, ...columns(record), state, version: 1 });
           newVersions.push({ id: versionId, proposalId, version: 1, ...versionColumns(record) });
-          events.push(event("snapshot.proposal.ingested", spaceId, proposalId, { ...summary(record), version: 1 }));
+          events.push(event("ingested", spaceId, proposalId, { ...summary(record), version: 1 }));
           saved.push({ ...base, proposalId, versionId, change: "created" });
           continue;
         }
@@ -96,7 +137,7 @@ export function createProposalStore({
           if (!earlier) newVersions.push({ id: versionId, proposalId: row.id, version, ...versionColumns(record) });
           change = "edited";
           events.push(
-            event("snapshot.proposal.edited", spaceId, row.id, {
+            event("edited", spaceId, row.id, {
               ...summary(record),
               fromVersion: row.version,
               version,
@@ -114,11 +155,9 @@ export function createProposalStore({
           });
           if (count !== 1) throw new ConcurrentWriteError(`proposal ${row.id} changed underneath`);
           if (row.state !== state) {
-            events.push(
-              event("snapshot.proposal.state_changed", spaceId, row.id, stateChange(record, row.state, state)),
-            );
+            events.push(event("state_changed", spaceId, row.id, stateChange(record, row.state, state)));
           }
-          if (row.deletedAt) events.push(event("snapshot.proposal.restored", spaceId, row.id, summary(record)));
+          if (row.deletedAt) events.push(event("restored", spaceId, row.id, summary(record)));
         }
         saved.push({ ...base, proposalId: row.id, versionId, change });
       }
@@ -160,7 +199,7 @@ export function createProposalStore({
             where: { id },
             select: { spaceId: true, externalId: true },
           });
-          events.push(event("snapshot.proposal.deleted", row.spaceId, id, { externalId: row.externalId, reason }));
+          events.push(event("deleted", row.spaceId, id, { externalId: row.externalId, reason }));
         }
         await audit.appendMany(events, tx);
         return events.length;
@@ -169,7 +208,7 @@ export function createProposalStore({
 
     live(spaceIds) {
       return prisma.proposal.findMany({
-        where: { source: "snapshot", spaceId: { in: [...spaceIds] }, deletedAt: null },
+        where: { source, spaceId: { in: [...spaceIds] }, deletedAt: null },
         select: { id: true, externalId: true, spaceId: true },
       });
     },
@@ -177,7 +216,7 @@ export function createProposalStore({
     async reportUnreadable(items, spaceIds) {
       await audit.appendMany(
         items.map((item) =>
-          event("snapshot.proposal.unreadable", spaceIds.get(item.space) ?? null, null, {
+          event("unreadable", spaceIds.get(item.space) ?? null, null, {
             externalId: item.externalId,
             space: item.space,
             reason: item.reason,
@@ -224,6 +263,8 @@ function differs(
     privacy: string | null;
     author: string | null;
     snapshotTimepoint: string | null;
+    startAt: Date;
+    endAt: Date;
     raw: unknown;
     deletedAt: Date | null;
   },
@@ -235,6 +276,9 @@ function differs(
     row.privacy !== next.privacy ||
     row.author !== next.author ||
     row.snapshotTimepoint !== next.snapshotTimepoint ||
+    // A Governor's window is an estimate from its timepoints, which can move without the content changing.
+    row.startAt.getTime() !== next.startAt.getTime() ||
+    row.endAt.getTime() !== next.endAt.getTime() ||
     row.deletedAt !== null ||
     // jsonb does not keep key order, so the raw records are compared in canonical form.
     canonicalJson(row.raw) !== canonicalJson(next.raw)
@@ -242,7 +286,7 @@ function differs(
 }
 
 /** The same proposal twice in one batch (two messages about it): the later record wins. */
-function dedupeLatest(records: readonly ProposalRecord[]): ProposalRecord[] {
+function dedupeLatest<R extends ProposalRecord>(records: readonly R[]): R[] {
   return [...new Map(records.map((r) => [`${r.space}\n${r.externalId}`, r])).values()];
 }
 
@@ -257,8 +301,4 @@ function summary(record: ProposalRecord) {
 
 function stateChange(record: ProposalRecord, from: ProposalState, to: ProposalState) {
   return { externalId: record.externalId, from, to };
-}
-
-function event(action: string, spaceId: string | null, proposalId: string | null, data: unknown): AuditEvent {
-  return { action, actor: WATCHER_ACTOR, spaceId, proposalId, data };
 }

@@ -1,0 +1,289 @@
+import {
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type CommandInteractionOption,
+  type Interaction,
+  MessageFlags,
+  type ModalSubmitInteraction,
+} from "discord.js";
+import type { Logger } from "../log/logger.js";
+import type { Command, ComponentHandler, HandlerContext, HandlerResult } from "./command.js";
+import type { DiscordServices } from "./discordServices.js";
+import { errorReply } from "./errorReply.js";
+import { invokerOf } from "./invoker.js";
+import { readArgs } from "./readArgs.js";
+import { toMessageOptions } from "./replyPayload.js";
+
+// One door for every interaction. Discord kills an interaction's token if nothing answers within 3 s, so the router,
+// not each handler, keeps that promise: a handler that has not produced its answer after `deferAfterMs` gets a
+// deferral sent on its behalf, and its answer later becomes an edit. Every failure goes through one error path:
+// expected ones (TribuneError) read as a friendly message, anything else as a message with an error id, logged
+// with its stack; never a stack trace to the member.
+
+export interface InteractionRouterOptions {
+  commands: readonly Command<never>[] | readonly Command[];
+  components: readonly ComponentHandler[];
+  services: DiscordServices;
+  /** The steward role, by id or by name; checked on every call. */
+  stewardRole: string | undefined;
+  logger: Logger;
+  /** How long a handler may take before the router defers for it (Discord allows 3,000 ms in all). */
+  deferAfterMs?: number;
+  /** Autocomplete cannot be deferred: an answer later than this is dropped in favour of an empty list. */
+  autocompleteBudgetMs?: number;
+  /** Observes how long acknowledging took, from the interaction's creation. */
+  onAcknowledged?: (event: { kind: string; name: string; latencyMs: number }) => void;
+}
+
+export type InteractionRouter = (interaction: Interaction) => Promise<void>;
+
+const DEFAULT_DEFER_AFTER_MS = 1_200;
+const DEFAULT_AUTOCOMPLETE_BUDGET_MS = 2_000;
+
+/** Builds the router; attach it to the client's `interactionCreate` event. */
+export function createInteractionRouter(options: InteractionRouterOptions): InteractionRouter {
+  const commands = new Map((options.commands as readonly Command[]).map((c) => [c.definition.name, c]));
+  // Longest prefix first, so "vote:change" wins over "vote" if both exist.
+  const components = [...options.components].sort((a, b) => b.prefix.length - a.prefix.length);
+  const deferAfterMs = options.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS;
+  const { logger } = options;
+
+  const context = (interaction: Interaction): HandlerContext | null => {
+    if (!interaction.inGuild() || !interaction.channelId) return null;
+    return {
+      invoker: invokerOf(interaction, options.stewardRole),
+      guildId: interaction.guildId,
+      channelId: interaction.channelId,
+      services: options.services,
+    };
+  };
+
+  const acknowledged = (interaction: Interaction, kind: string, name: string) => {
+    options.onAcknowledged?.({ kind, name, latencyMs: Date.now() - interaction.createdTimestamp });
+  };
+
+  async function onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
+    const command = commands.get(interaction.commandName);
+    const ctx = context(interaction);
+    const ephemeral = command?.ephemeral ?? true;
+    const responder = createResponder(interaction, ephemeral, () =>
+      acknowledged(interaction, "command", interaction.commandName),
+    );
+    if (!command) {
+      await responder.fail(
+        "expected",
+        "This command is not one Tribune knows (its list may be out of date)",
+        "Ask an operator to run `npm run commands:deploy`",
+      );
+      return;
+    }
+    if (!ctx) {
+      await responder.fail(
+        "expected",
+        "Tribune's commands work inside a server",
+        "Run it in the server whose DAO spaces you follow",
+      );
+      return;
+    }
+    if (command.stewardOnly && !ctx.invoker.isSteward) {
+      await responder.fail(
+        "expected",
+        `/${command.definition.name} is for stewards`,
+        "Ask a steward of this server if something needs changing",
+      );
+      return;
+    }
+    await responder.run(() => command.execute(ctx, readArgs(command.definition, interaction) as never), deferAfterMs, {
+      interactionId: interaction.id,
+      command: interaction.commandName,
+      user: interaction.user.id,
+    });
+  }
+
+  async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    const command = commands.get(interaction.commandName);
+    const ctx = context(interaction);
+    const focused = interaction.options.getFocused(true);
+    let choices: readonly { name: string; value: string }[] = [];
+    if (command?.autocomplete && ctx) {
+      const budget = options.autocompleteBudgetMs ?? DEFAULT_AUTOCOMPLETE_BUDGET_MS;
+      try {
+        const filled = filledOptions(interaction.options.data);
+        choices = await withDeadline(
+          command.autocomplete(ctx, { name: focused.name, value: String(focused.value) }, filled),
+          budget,
+        );
+      } catch (error) {
+        logger.warn(
+          { err: error, command: interaction.commandName },
+          "autocomplete failed; answering with no suggestions",
+        );
+      }
+    }
+    try {
+      await interaction.respond(choices.slice(0, 25).map((c) => ({ name: c.name, value: c.value })));
+      acknowledged(interaction, "autocomplete", interaction.commandName);
+    } catch (error) {
+      logger.warn({ err: error, command: interaction.commandName }, "answering autocomplete failed");
+    }
+  }
+
+  async function onComponent(interaction: ButtonInteraction | ModalSubmitInteraction): Promise<void> {
+    const handler = components.find(
+      (h) => interaction.customId === h.prefix || interaction.customId.startsWith(`${h.prefix}:`),
+    );
+    const ctx = context(interaction);
+    const update = handler?.answer === "update" && interaction.isButton();
+    const responder = createResponder(
+      interaction,
+      true,
+      () => acknowledged(interaction, "component", handler?.prefix ?? "unknown"),
+      update,
+    );
+    if (!handler || !ctx) {
+      await responder.fail("This button no longer does anything", "Run the command again for a fresh one");
+      return;
+    }
+    if (handler.stewardOnly && !ctx.invoker.isSteward) {
+      await responder.fail("Only stewards can use this", "Ask a steward of this server");
+      return;
+    }
+    const params = interaction.customId
+      .slice(handler.prefix.length + 1)
+      .split(":")
+      .filter((p) => p !== "");
+    const fields: Record<string, string> = {};
+    if (interaction.isModalSubmit()) {
+      for (const [id, field] of interaction.fields.fields) {
+        if ("value" in field && typeof field.value === "string") fields[id] = field.value;
+      }
+    }
+    const messageIsEphemeral = interaction.isButton() && interaction.message.flags.has(MessageFlags.Ephemeral);
+    await responder.run(() => handler.handle(ctx, { params, fields, messageIsEphemeral }), deferAfterMs, {
+      interactionId: interaction.id,
+      component: handler.prefix,
+      user: interaction.user.id,
+    });
+  }
+
+  function createResponder(
+    interaction: ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction,
+    ephemeral: boolean,
+    onAck: () => void,
+    update = false,
+  ) {
+    const flags = ephemeral ? MessageFlags.Ephemeral : undefined;
+    let deferred = false;
+    let acked = false;
+    const ack = () => {
+      if (!acked) {
+        acked = true;
+        onAck();
+      }
+    };
+
+    async function send(result: HandlerResult): Promise<void> {
+      if (result.kind === "modal") {
+        if (deferred || interaction.isModalSubmit()) {
+          await send({
+            kind: "reply",
+            reply: { content: "Opening the form took too long. Please run the command again." },
+          });
+          return;
+        }
+        await interaction.showModal(result.modal);
+        ack();
+        return;
+      }
+      const payload = toMessageOptions(result.reply);
+      if (update && interaction.isButton()) {
+        if (deferred) await interaction.editReply(payload);
+        else await interaction.update(payload);
+      } else if (deferred) {
+        await interaction.editReply(payload);
+      } else {
+        await interaction.reply({ ...payload, flags });
+      }
+      ack();
+    }
+
+    async function fail(message: string, hint: string, errorId?: string): Promise<void> {
+      const payload = toMessageOptions(errorReply(message, hint, errorId));
+      try {
+        if (deferred && !update) await interaction.editReply(payload);
+        else if (deferred || interaction.replied)
+          await interaction.followUp({ ...payload, flags: MessageFlags.Ephemeral });
+        else await interaction.reply({ ...payload, flags: MessageFlags.Ephemeral });
+        ack();
+      } catch (error) {
+        logger.error({ err: error, interactionId: interaction.id }, "could not tell the member about a failure");
+      }
+    }
+
+    async function run(
+      handle: () => Promise<HandlerResult>,
+      deferAfter: number,
+      logContext: Record<string, string>,
+    ): Promise<void> {
+      const work = handle();
+      // The work runs regardless; the timer only decides whether Discord hears "thinking…" first.
+      let timer: NodeJS.Timeout | undefined;
+      const slow = new Promise<"slow">((resolve) => {
+        timer = setTimeout(() => resolve("slow"), deferAfter);
+      });
+      try {
+        const first = await Promise.race([work, slow]);
+        if (first === "slow") {
+          if (update) await (interaction as ButtonInteraction).deferUpdate();
+          else await interaction.deferReply({ flags });
+          deferred = true;
+          ack();
+          await send(await work);
+        } else {
+          await send(first);
+        }
+      } catch (error) {
+        const failure = errorReply.classify(error);
+        if (failure.kind === "unexpected") {
+          logger.error({ err: error, errorId: failure.errorId, ...logContext }, "an interaction failed");
+        }
+        await fail(failure.message, failure.hint, failure.errorId);
+      } finally {
+        clearTimeout(timer);
+        // A handler that lost the race still settles; a failure there must not become an unhandled rejection.
+        work.catch(() => undefined);
+      }
+    }
+
+    return { run, fail };
+  }
+
+  return async (interaction) => {
+    try {
+      if (interaction.isChatInputCommand()) await onCommand(interaction);
+      else if (interaction.isAutocomplete()) await onAutocomplete(interaction);
+      else if (interaction.isButton() || interaction.isModalSubmit()) await onComponent(interaction);
+    } catch (error) {
+      logger.error({ err: error, interactionId: interaction.id }, "an interaction could not be answered");
+    }
+  };
+}
+
+/** Option values by name, looking inside subcommands and groups. */
+function filledOptions(data: readonly CommandInteractionOption[]): Record<string, string> {
+  const filled: Record<string, string> = {};
+  for (const option of data) {
+    if (option.options) Object.assign(filled, filledOptions(option.options));
+    else if (option.value !== undefined && !option.focused) filled[option.name] = String(option.value);
+  }
+  return filled;
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
