@@ -20,8 +20,16 @@ import { createAnnounceHandler } from "./discord/announceJob.js";
 import { buildDiscordServices } from "./discord/buildDiscordServices.js";
 import { connectDiscord } from "./discord/discordClient.js";
 import { createInteractionRouter } from "./discord/interactionRouter.js";
+import { remind } from "./discord/reminders.js";
 import { createThreadPublisher } from "./discord/threadPublisher.js";
-import { announceProposal, decideProposal, digestProposal, jobCatalog, systemPing } from "./jobs/jobCatalog.js";
+import {
+  announceProposal,
+  decideProposal,
+  digestProposal,
+  jobCatalog,
+  remindProposal,
+  systemPing,
+} from "./jobs/jobCatalog.js";
 import { createJobQueue, type JobQueue } from "./jobs/jobQueue.js";
 import { createPingHandler } from "./jobs/pingJob.js";
 import { createLogger, type Logger } from "./log/logger.js";
@@ -31,6 +39,7 @@ import { createChainClient } from "./sources/governor/chainClient.js";
 import { createGovernorWatcher } from "./sources/governor/governorWatcher.js";
 import { createHubClient } from "./sources/snapshot/hubClient.js";
 import { createSnapshotWatcher } from "./sources/snapshot/snapshotWatcher.js";
+import type { EndingSoon } from "./sources/snapshot/stateSweep.js";
 import { createSnapshotWebhookRoute } from "./sources/snapshot/webhookRoute.js";
 import { createCastingSwitch } from "./spaces/castingSwitch.js";
 import { createSpaceAdmin } from "./spaces/spaceAdmin.js";
@@ -118,8 +127,16 @@ async function main(): Promise<void> {
 
     // The watcher is a singleton per deployment (two would only double hub requests): it runs in all|gateway.
     const extraRoutes: Route[] = [];
-    if (config.sources.snapshotEnabled && ["all", "gateway"].includes(config.runtime.role)) {
-      const snapshot = startSnapshot(config.sources, { db, audit, queue, logger });
+    // With Discord on, stewards may add Snapshot spaces at any time (/space add), so the watcher runs even with an
+    // empty SNAPSHOT_SPACES; it polls the hub only while some space is watched.
+    if ((config.sources.snapshotEnabled || discordOn) && ["all", "gateway"].includes(config.runtime.role)) {
+      const onEndingSoon = async (events: readonly EndingSoon[]) => {
+        if (!discordOn) return;
+        for (const event of events) {
+          await queue.enqueue(remindProposal, { proposalId: event.proposalId }, { singletonKey: event.proposalId });
+        }
+      };
+      const snapshot = startSnapshot(config.sources, { db, audit, queue, logger, onEndingSoon });
       stoppers.push(snapshot.stop);
       if (snapshot.webhookRoute) extraRoutes.push(snapshot.webhookRoute);
     }
@@ -257,6 +274,10 @@ async function startDiscord(
   await queue.work(announceProposal, createAnnounceHandler({ publisher, logger }), {
     concurrency: config.runtime.jobConcurrency,
   });
+  await queue.work(remindProposal, async ({ proposalId }) => {
+    const report = await remind({ prisma, publisher }, proposalId);
+    logger.info({ proposalId, status: report.status }, "reminder handled");
+  });
   return { stop: () => client.destroy() };
 }
 
@@ -304,7 +325,13 @@ function startWeb(
 /** Snapshot: the watcher (polls, hints), the forum reader it feeds, and the webhook route when a secret is set. */
 function startSnapshot(
   sources: Config["sources"],
-  deps: { db: Database; audit: AuditLog; queue: JobQueue; logger: Logger },
+  deps: {
+    db: Database;
+    audit: AuditLog;
+    queue: JobQueue;
+    logger: Logger;
+    onEndingSoon: (events: readonly EndingSoon[]) => Promise<void>;
+  },
 ): { stop: () => Promise<void>; webhookRoute: Route | null } {
   const { db, audit, queue, logger } = deps;
   const hub = createHubClient({ url: sources.snapshotHubUrl, apiKey: sources.snapshotApiKey });
@@ -324,6 +351,17 @@ function startSnapshot(
     audit,
     jobs: queue,
     spaces: sources.snapshotSpaces,
+    dynamicSpaces: async () => {
+      const rows = await db.prisma.space.findMany({
+        where: { kind: "snapshot", discordGuildId: { not: null } },
+        select: { externalId: true, removedAt: true },
+      });
+      return {
+        added: rows.filter((r) => !r.removedAt).map((r) => r.externalId),
+        removed: rows.filter((r) => r.removedAt).map((r) => r.externalId),
+      };
+    },
+    onEndingSoon: deps.onEndingSoon,
     logger,
     onSaved: (saved) => {
       for (const proposal of saved) if (proposal.change !== "unchanged") void readForum(proposal.proposalId);

@@ -43,5 +43,15 @@ export const announceProposal = defineJob({
   policy: "stately",
 });
 
+/** Remind a proposal's members who must act (an "ask me" decision, no delegation) before it ends. */
+export const remindProposal = defineJob({
+  name: "discord.remind",
+  payload: z.object({ proposalId: z.string().min(1) }),
+  timeoutSeconds: 120,
+  retry: { limit: 5, delaySeconds: 30, backoff: true },
+  // Keyed by proposal: the watcher's ending-soon notice is at least once, the reminder is posted once.
+  policy: "short",
+});
+
 /** Every job Tribune knows, by name; queues are created for all of them at start-up. */
-export const jobCatalog = [systemPing, digestProposal, decideProposal, announceProposal] as const;
+export const jobCatalog = [systemPing, digestProposal, decideProposal, announceProposal, remindProposal] as const;

@@ -31,6 +31,11 @@ export interface SnapshotWatcherOptions {
   jobs: DigestJobs;
   /** SNAPSHOT_SPACES. */
   spaces: readonly string[];
+  /**
+   * Read before every poll: spaces stewards added (and minus those they removed) since start-up, so `/space add`
+   * takes effect at the next poll without a restart. The watched set is `spaces` plus these.
+   */
+  dynamicSpaces?: () => Promise<{ added: readonly string[]; removed: readonly string[] }>;
   now?: () => Date;
   sleep?: Sleep;
   logger?: Pick<Logger, "info" | "warn" | "error">;
@@ -78,8 +83,8 @@ export function createSnapshotWatcher(options: SnapshotWatcherOptions): Snapshot
   const now = options.now ?? (() => new Date());
   const sleep = options.sleep ?? realSleep;
   const logger = options.logger ?? { info: () => undefined, warn: () => undefined, error: () => undefined };
-  const spaces = [...new Set(options.spaces)];
-  const spaceBatches = chunk(spaces, hubLimits.proposalSpaceIn);
+  let spaces = [...new Set(options.spaces)];
+  let spaceBatches = chunk(spaces, hubLimits.proposalSpaceIn);
   const store = createProposalStore<ProposalRecord>({
     prisma: options.prisma,
     audit: options.audit,
@@ -115,7 +120,32 @@ export function createSnapshotWatcher(options: SnapshotWatcherOptions): Snapshot
     return context;
   }
 
+  /** Brings the watched set up to date; a change re-reads the space rows and backfills the new spaces. */
+  async function refreshSpaces(): Promise<void> {
+    if (!options.dynamicSpaces) return;
+    const { added, removed } = await options.dynamicSpaces();
+    const gone = new Set(removed);
+    const next = [...new Set([...options.spaces, ...added])].filter((space) => !gone.has(space)).sort();
+    if (next.join("\n") === [...spaces].sort().join("\n")) return;
+    spaces = next;
+    spaceBatches = chunk(spaces, hubLimits.proposalSpaceIn);
+    context = null;
+    allBackfilled = false;
+  }
+
   async function poll(signal?: AbortSignal): Promise<PollReport> {
+    await refreshSpaces();
+    if (spaces.length === 0) {
+      return {
+        ...emptyApplyReport(),
+        backfilledSpaces: 0,
+        messages: 0,
+        deleted: 0,
+        waiting: 0,
+        stateChanges: 0,
+        endingSoon: 0,
+      };
+    }
     const c = await ctx();
     const report: PollReport = {
       ...emptyApplyReport(),
