@@ -10,7 +10,9 @@ import { createLogger, type Logger } from "../../src/log/logger.js";
 import { DEFAULT_TAXONOMY } from "../../src/values/taxonomy.js";
 import { AGENT_PATH_PREFIX, createKeyring, type Keyring } from "../../src/voting/keyring.js";
 import type { SnapshotCastOutcome } from "../../src/voting/snapshot/snapshotCaster.js";
+import { createStewardRegistry } from "../../src/web/stewardRegistry.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDatabase.js";
+import { startStewardWeb } from "../web/stewardWebServer.js";
 import { type CastingHarness, startCasting } from "./support/castingHarness.js";
 
 // The agents' keys and the mnemonic they come from must never reach a log line, an error or the database. A fresh
@@ -19,6 +21,7 @@ import { type CastingHarness, startCasting } from "./support/castingHarness.js";
 // is written to a real database. Then the log output, every error and every text column are searched for the phrase,
 // any three of its words in a row, the extended keys and every derived private key, in every spelling.
 
+const STEWARD = "444444444444444444";
 /** Outside the agents the harness gives voting power (0–9). */
 const POWERLESS = 12;
 const phrase = entropyToMnemonic(randomBytes(16));
@@ -193,5 +196,46 @@ describe("no key or mnemonic leaks", () => {
       }
     }
     expect(values).toBeGreaterThan(20);
+
+    // And not into the stewards' web view: every page and export a steward of the space can open.
+    const web = await startStewardWeb(t.db);
+    try {
+      await createStewardRegistry({ prisma, audit }).grant({
+        discordUserId: STEWARD,
+        space: "leaks.eth",
+        grantedBy: "test",
+      });
+      const login = await fetch(`${web.url}/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(web.url).origin },
+        body: new URLSearchParams({ link: new URL(web.linkFor(STEWARD)).searchParams.get("link") ?? "" }),
+      });
+      const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+      expect(cookie).toMatch(/^tribune_session=/);
+      const pages = [
+        "/audit",
+        "/audit/export.csv",
+        "/audit/export.json",
+        "/spaces",
+        `/spaces/${space.id}`,
+        `/proposals/${proposal.id}`,
+        "/verify",
+      ];
+      for (const path of pages) {
+        const response = await fetch(`${web.url}${path}`, { headers: { cookie } });
+        expect(response.status, path).toBe(200);
+        const body = await response.text();
+        expect(body.length, path).toBeGreaterThan(100);
+        expect(leaksIn(body), path).toEqual([]);
+      }
+      // The agents' addresses are public facts and do show: the search above looked at real pages.
+      expect(await (await fetch(`${web.url}/audit/export.json`, { headers: { cookie } })).text()).toContain(
+        keyring.address(0),
+      );
+      expect(web.errors).toEqual([]);
+    } finally {
+      await web.close();
+    }
   });
 });
