@@ -41,6 +41,8 @@ import { createHubClient } from "./sources/snapshot/hubClient.js";
 import { createSnapshotWatcher } from "./sources/snapshot/snapshotWatcher.js";
 import type { EndingSoon } from "./sources/snapshot/stateSweep.js";
 import { createSnapshotWebhookRoute } from "./sources/snapshot/webhookRoute.js";
+import { createTallyClient } from "./sources/tally/tallyClient.js";
+import { createTallyWatcher } from "./sources/tally/tallyWatcher.js";
 import { createCastingSwitch } from "./spaces/castingSwitch.js";
 import { createSpaceAdmin } from "./spaces/spaceAdmin.js";
 import { startupSummary } from "./startupSummary.js";
@@ -129,20 +131,21 @@ async function main(): Promise<void> {
     const extraRoutes: Route[] = [];
     // With Discord on, stewards may add Snapshot spaces at any time (/space add), so the watcher runs even with an
     // empty SNAPSHOT_SPACES; it polls the hub only while some space is watched.
+    // A proposal about to end gets its reminder (members who must act) in its thread.
+    const onEndingSoon = async (events: readonly EndingSoon[]) => {
+      if (!discordOn) return;
+      for (const event of events) {
+        await queue.enqueue(remindProposal, { proposalId: event.proposalId }, { singletonKey: event.proposalId });
+      }
+    };
     if ((config.sources.snapshotEnabled || discordOn) && ["all", "gateway"].includes(config.runtime.role)) {
-      const onEndingSoon = async (events: readonly EndingSoon[]) => {
-        if (!discordOn) return;
-        for (const event of events) {
-          await queue.enqueue(remindProposal, { proposalId: event.proposalId }, { singletonKey: event.proposalId });
-        }
-      };
       const snapshot = startSnapshot(config.sources, { db, audit, queue, logger, onEndingSoon });
       stoppers.push(snapshot.stop);
       if (snapshot.webhookRoute) extraRoutes.push(snapshot.webhookRoute);
     }
 
     if (config.sources.governorEnabled && ["all", "gateway"].includes(config.runtime.role)) {
-      const governors = startGovernors(config, { db, audit, queue, logger });
+      const governors = startGovernors(config, { db, audit, queue, logger, onEndingSoon });
       stoppers.push(governors.stop);
     }
 
@@ -393,8 +396,29 @@ function startSnapshot(
 /** Governor DAOs: one chain client per configured chain, and the watcher reading every Governor from them. */
 function startGovernors(
   config: Config,
-  deps: { db: Database; audit: AuditLog; queue: JobQueue; logger: Logger },
+  deps: {
+    db: Database;
+    audit: AuditLog;
+    queue: JobQueue;
+    logger: Logger;
+    onEndingSoon: (events: readonly EndingSoon[]) => Promise<void>;
+  },
 ): { stop: () => Promise<void> } {
+  // With a Tally key, Tally's API lists the Governors' proposals instead of the chain (both would store each proposal
+  // twice: Tally's id and the on-chain id differ). The chain reader also indexes delegations, which Tally does not.
+  const tallyKey = config.sources.tallyApiKey;
+  if (tallyKey) {
+    const tally = createTallyWatcher({
+      prisma: deps.db.prisma,
+      audit: deps.audit,
+      jobs: deps.queue,
+      client: createTallyClient({ url: config.sources.tallyApiUrl, apiKey: tallyKey }),
+      governors: config.sources.governors,
+      logger: deps.logger,
+    });
+    tally.start(config.governor.pollSeconds);
+    return { stop: () => tally.stop() };
+  }
   const clients = new Map(
     Object.entries(config.sources.rpcUrls).map(([id, url]) => [
       Number(id),
@@ -411,6 +435,7 @@ function startGovernors(
     confirmations: config.governor.confirmations,
     blockRange: config.governor.blockRange,
     lookbackBlocks: config.governor.lookbackBlocks,
+    onEndingSoon: deps.onEndingSoon,
   });
   watcher.start(config.governor.pollSeconds);
   return { stop: () => watcher.stop() };

@@ -45,7 +45,7 @@ export interface ProposalStoreOptions<R extends ProposalRecord = ProposalRecord>
   prisma: PrismaClient;
   audit: AuditLog;
   /** Which source's rows this store writes; audit actions are named `<source>.proposal.<what>`. */
-  source: Extract<ProposalSource, "snapshot" | "governor">;
+  source: Extract<ProposalSource, "snapshot" | "governor" | "tally">;
   /** Who the audit entries name as actor. */
   actor: string;
   /** A record's state at `now`: Snapshot's follows the clock, a Governor's is read from the chain. */

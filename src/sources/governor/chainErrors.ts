@@ -145,7 +145,9 @@ export function toChainError(error: unknown, chainId: number, operation: string)
   const options = { cause: error };
   const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
   if (reverted instanceof ContractFunctionRevertedError) {
-    const reason = reverted.data?.errorName ?? reverted.reason ?? null;
+    // require(…, "message") reverts as Error(string): its message says more than the name "Error".
+    const name = reverted.data?.errorName;
+    const reason = (name === "Error" ? reverted.reason : null) ?? name ?? reverted.reason ?? null;
     return new ChainCallRevertedError(chainId, operation, reason, options);
   }
   if (error.walk((e) => e instanceof TimeoutError)) return new ChainTimeoutError(chainId, operation, options);

@@ -37,12 +37,29 @@ export const governorAbi = parseAbi([
   "error GovernorDisabledDeposit()",
 ]);
 
+/**
+ * Compound GovernorBravo's own reads and votes, where they differ from OpenZeppelin's: tallies in `proposals(id)`,
+ * receipts instead of hasVoted, a constant quorum, `comp()` as the token, and castVoteBySig with v, r, s (no reason).
+ * Its votes return nothing, so they are called through these entries, not governorAbi's.
+ * @see https://github.com/compound-finance/compound-protocol/blob/master/contracts/Governance/GovernorBravoDelegate.sol
+ */
+export const governorBravoAbi = parseAbi([
+  "function proposals(uint256 proposalId) view returns (uint256 id, address proposer, uint256 eta, uint256 startBlock, uint256 endBlock, uint256 forVotes, uint256 againstVotes, uint256 abstainVotes, bool canceled, bool executed)",
+  "function getReceipt(uint256 proposalId, address voter) view returns ((bool hasVoted, uint8 support, uint96 votes))",
+  "function proposalCount() view returns (uint256)",
+  "function quorumVotes() view returns (uint256)",
+  "function comp() view returns (address)",
+  "function castVoteWithReason(uint256 proposalId, uint8 support, string reason)",
+  "function castVoteBySig(uint256 proposalId, uint8 support, uint8 v, bytes32 r, bytes32 s)",
+]);
+
 /** ERC20Votes / ERC721Votes (EIP-5805): delegation and voting power, plus ERC-20 metadata for display. */
 export const votesTokenAbi = parseAbi([
   "event DelegateChanged(address indexed delegator, address indexed fromDelegate, address indexed toDelegate)",
   "function delegates(address account) view returns (address)",
   "function getVotes(address account) view returns (uint256)",
   "function getPastVotes(address account, uint256 timepoint) view returns (uint256)",
+  "function getPriorVotes(address account, uint256 blockNumber) view returns (uint96)",
   "function balanceOf(address account) view returns (uint256)",
   "function CLOCK_MODE() view returns (string)",
   "function symbol() view returns (string)",

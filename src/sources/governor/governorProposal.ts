@@ -3,9 +3,17 @@ import type { Address, Hex } from "viem";
 import { z } from "zod";
 import type { ProposalRecord } from "../proposalStore.js";
 import { proposalContentHash } from "../snapshot/proposalRecord.js";
+import { detectFlavor, type GovernorFlavor, isUnknownProposal, readBravoStatus } from "./bravoGovernor.js";
 import type { BlockInfo, ChainClient } from "./chainClient.js";
 import { ChainCallRevertedError } from "./chainErrors.js";
-import { GOVERNOR_CHOICES, GOVERNOR_STATES, type GovernorState, governorAbi, votesTokenAbi } from "./governorAbi.js";
+import {
+  GOVERNOR_CHOICES,
+  GOVERNOR_STATES,
+  type GovernorState,
+  governorAbi,
+  governorBravoAbi,
+  votesTokenAbi,
+} from "./governorAbi.js";
 import { type ChainPace, type ClockMode, parseClockMode, timepointToDate } from "./governorClock.js";
 import {
   decodeErc20Call,
@@ -26,8 +34,10 @@ export interface GovernorInfo {
   countingMode: string;
   fractional: boolean;
   clockMode: ClockMode;
-  /** The votes token (GovernorVotes.token()), null when the contract has none. */
+  /** The votes token (GovernorVotes.token(), or Bravo's comp()), null when the contract has none. */
   token: Address | null;
+  /** OpenZeppelin Governor or Compound GovernorBravo: which reads and votes the contract has. */
+  flavor: GovernorFlavor;
 }
 
 /** `Space.externalId` of a Governor: "<chainId>:<address lower case>". */
@@ -51,7 +61,20 @@ export async function readGovernorInfo(client: ChainClient, address: Address, si
     read<string>("CLOCK_MODE"),
     read<Address>("token"),
   ]);
-  const counting = countingMode ?? "support=bravo&quorum=for,abstain";
+  const flavor = await detectFlavor(client, address, countingMode, signal);
+  const votesToken =
+    token ??
+    (flavor === "bravo"
+      ? await optional(
+          client.call(
+            "comp()",
+            (c) => c.readContract({ address, abi: governorBravoAbi, functionName: "comp" }),
+            signal,
+          ),
+        )
+      : null);
+  const counting =
+    countingMode ?? (flavor === "bravo" ? "support=bravo&quorum=for" : "support=bravo&quorum=for,abstain");
   return {
     chainId: client.chainId,
     address: address.toLowerCase() as Address,
@@ -59,7 +82,8 @@ export async function readGovernorInfo(client: ChainClient, address: Address, si
     countingMode: counting,
     fractional: new URLSearchParams(counting).get("params") === "fractional",
     clockMode: parseClockMode(clockMode),
-    token: token ? (token.toLowerCase() as Address) : null,
+    token: votesToken ? (votesToken.toLowerCase() as Address) : null,
+    flavor,
   } satisfies GovernorInfo;
 }
 
@@ -79,7 +103,9 @@ export async function readProposalStatus(
   governor: Address,
   proposalId: bigint,
   signal?: AbortSignal,
+  flavor: GovernorFlavor = "oz",
 ): Promise<ProposalStatus | null> {
+  if (flavor === "bravo") return readBravoStatus(client, governor, proposalId, signal);
   const read = <T>(functionName: "state" | "proposalSnapshot" | "proposalDeadline" | "proposalVotes") =>
     client.call(
       `${functionName}(${proposalId})`,
@@ -95,7 +121,7 @@ export async function readProposalStatus(
       read<readonly [bigint, bigint, bigint]>("proposalVotes"),
     ]);
   } catch (error) {
-    if (error instanceof ChainCallRevertedError && error.reason === "GovernorNonexistentProposal") return null;
+    if (isUnknownProposal(error)) return null;
     throw error;
   }
   const [stateIndex, snapshot, deadline, [against, forVotes, abstain]] = figures;

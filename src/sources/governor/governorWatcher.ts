@@ -4,6 +4,8 @@ import type { GovernorTarget } from "../../config/sources.js";
 import type { PrismaClient } from "../../generated/prisma/client.js";
 import type { Logger } from "../../log/logger.js";
 import { type DigestJobs, queueMissingDigests } from "../digestQueueing.js";
+import { announceEndingSoon, type EndingSoon } from "../endingSoon.js";
+import { createPollLoop } from "../pollLoop.js";
 import { createProposalStore, type SavedProposal, type SpaceIds } from "../proposalStore.js";
 import { realSleep, type Sleep } from "../snapshot/rateLimiter.js";
 import type { BlockInfo, ChainClient } from "./chainClient.js";
@@ -58,6 +60,13 @@ export interface GovernorWatcherOptions {
   chunkSize?: number;
   /** Index DelegateChanged on each Governor's token for Tribune's agent addresses (default true). */
   delegations?: boolean;
+  /** How long before its (estimated) deadline an active proposal counts as ending soon (default one day). */
+  endingSoonWindowSeconds?: number;
+  /**
+   * Receives each batch of newly ending-soon Governor proposals inside the transaction that records them (audit
+   * `governor.proposal.ending_soon`): a throw rolls it back and the next poll offers them again. Queue a keyed job here.
+   */
+  onEndingSoon?: (events: readonly EndingSoon[]) => Promise<void>;
 }
 
 export interface GovernorPollReport {
@@ -75,6 +84,8 @@ export interface GovernorPollReport {
   /** Delegations to an agent found, and delegations away from one, this poll. */
   delegationsFound: number;
   delegationsRevoked: number;
+  /** Active proposals announced as ending soon this poll. */
+  endingSoon: number;
   /** Governors whose poll failed; the others went on. Each tries again from its cursor on the next poll. */
   failures: { governor: string; error: unknown }[];
 }
@@ -184,7 +195,7 @@ export function createGovernorWatcher(options: GovernorWatcherOptions): Governor
       range = min(range, read.largestRange);
       const records: GovernorProposalRecord[] = [];
       for (const log of read.logs) {
-        const status = await readProposalStatus(client, info.address, log.event.proposalId, signal);
+        const status = await readProposalStatus(client, info.address, log.event.proposalId, signal, info.flavor);
         // Created in a confirmed block yet unknown to the contract: only a reorg past the confirmations does this.
         if (!status) continue;
         const calls = await decodeCalls(client, log.event, tokens, signal);
@@ -259,7 +270,13 @@ export function createGovernorWatcher(options: GovernorWatcherOptions): Governor
     for (const row of open) {
       if (seen.has(row.externalId)) continue;
       const raw = governorRawSchema.parse(row.raw);
-      const status = await readProposalStatus(client, info.address as Address, BigInt(raw.proposalId), signal);
+      const status = await readProposalStatus(
+        client,
+        info.address as Address,
+        BigInt(raw.proposalId),
+        signal,
+        info.flavor,
+      );
       report.refreshed += 1;
       if (!status) {
         gone.push(row.id);
@@ -296,6 +313,7 @@ export function createGovernorWatcher(options: GovernorWatcherOptions): Governor
       reorgs: 0,
       delegationsFound: 0,
       delegationsRevoked: 0,
+      endingSoon: 0,
       failures: [],
     };
     // Chains in parallel (each has its own endpoint); the governors of one chain one after another.
@@ -315,55 +333,39 @@ export function createGovernorWatcher(options: GovernorWatcherOptions): Governor
         }
       }),
     );
+    // After every governor's figures are fresh: a deadline estimate or state read this poll decides who is due.
+    try {
+      const due = await announceEndingSoon({
+        prisma: options.prisma,
+        audit: options.audit,
+        source: "governor",
+        actor: GOVERNOR_WATCHER_ACTOR,
+        now: now(),
+        endingSoonWindowMs: (options.endingSoonWindowSeconds ?? 86_400) * 1000,
+        onEndingSoon: options.onEndingSoon,
+      });
+      report.endingSoon = due.length;
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      // Nothing was recorded (the announcement rolls back whole): the next poll offers the same proposals again.
+      logger.error({ err: error }, "Announcing Governor proposals ending soon failed; the next poll tries again");
+    }
     return report;
   }
 
-  // Polls never overlap: a slow poll and the next tick would otherwise read and write the same cursors.
-  let running: Promise<unknown> = Promise.resolve();
-  const pollOnce = (signal?: AbortSignal): Promise<GovernorPollReport> => {
-    const run = running.then(
-      () => poll(signal),
-      () => poll(signal),
-    );
-    running = run.catch(() => undefined);
-    return run;
-  };
-  let loop: { controller: AbortController; done: Promise<void> } | null = null;
-
-  return {
-    pollOnce,
-
-    start(intervalSeconds) {
-      if (loop) return;
-      const controller = new AbortController();
-      const run = async () => {
-        while (!controller.signal.aborted) {
-          const started = Date.now();
-          let waitMs = intervalSeconds * 1000;
-          try {
-            const report = await pollOnce(controller.signal);
-            const limited = report.failures.flatMap((f) =>
-              f.error instanceof ChainRateLimitedError && f.error.retryAfterMs ? [f.error.retryAfterMs] : [],
-            );
-            waitMs = Math.max(waitMs, ...limited);
-            logger.info({ ...report, failures: report.failures.length }, "Governor poll done");
-          } catch (error) {
-            if (controller.signal.aborted) break;
-            logger.error({ err: error }, "Governor poll failed; the next poll tries again from the same cursors");
-          }
-          await sleep(Math.max(0, waitMs - (Date.now() - started)), controller.signal).catch(() => undefined);
-        }
-      };
-      loop = { controller, done: run() };
-    },
-
-    async stop() {
-      if (!loop) return;
-      loop.controller.abort();
-      await loop.done;
-      loop = null;
-    },
-  };
+  return createPollLoop({
+    poll,
+    name: "Governor",
+    sleep,
+    logger,
+    retryAfterMs: (report) =>
+      Math.max(
+        0,
+        ...report.failures.flatMap((f) =>
+          f.error instanceof ChainRateLimitedError && f.error.retryAfterMs ? [f.error.retryAfterMs] : [],
+        ),
+      ),
+  });
 }
 
 function dedupe(targets: readonly GovernorTarget[]): GovernorTarget[] {

@@ -1,17 +1,10 @@
 import type { AuditLog } from "../../audit/auditLog.js";
 import type { AuditEvent } from "../../audit/hashChain.js";
-import { Prisma, type PrismaClient } from "../../generated/prisma/client.js";
+import type { PrismaClient } from "../../generated/prisma/client.js";
+import { announceEndingSoon, type EndingSoon } from "../endingSoon.js";
 import { snapshotState } from "./proposalRecord.js";
 
-/** A proposal whose vote closes within the configured window: time for reminders and last-call casting. */
-export interface EndingSoon {
-  proposalId: string;
-  externalId: string;
-  spaceId: string;
-  title: string;
-  endAt: Date;
-  secondsLeft: number;
-}
+export type { EndingSoon } from "../endingSoon.js";
 
 export interface StateSweepOptions {
   prisma: PrismaClient;
@@ -28,7 +21,6 @@ export interface StateSweepOptions {
 
 /** The actor the Snapshot watcher's audit entries name. */
 export const WATCHER_ACTOR = "snapshot-watcher";
-export const ENDING_SOON_ACTION = "snapshot.proposal.ending_soon";
 const TX_OPTIONS = { maxWait: 30_000, timeout: 60_000 };
 
 /**
@@ -80,57 +72,14 @@ export async function sweepProposalStates({
   }
   return {
     stateChanges,
-    endingSoon: await announceEndingSoon({ prisma, audit, now, endingSoonWindowMs, onEndingSoon }),
-  };
-}
-
-async function announceEndingSoon({
-  prisma,
-  audit,
-  now,
-  endingSoonWindowMs,
-  onEndingSoon,
-}: StateSweepOptions): Promise<EndingSoon[]> {
-  const candidates = await prisma.proposal.findMany({
-    where: {
+    endingSoon: await announceEndingSoon({
+      prisma,
+      audit,
       source: "snapshot",
-      deletedAt: null,
-      state: "active",
-      endAt: { gt: now, lte: new Date(now.getTime() + endingSoonWindowMs) },
-    },
-    select: { id: true, spaceId: true, externalId: true, title: true, endAt: true },
-  });
-  if (candidates.length === 0) return [];
-  return prisma.$transaction(async (tx) => {
-    // Row locks make a second sweeper wait here, then see the entries this one wrote: each proposal is announced once.
-    await tx.$queryRaw`SELECT id FROM "Proposal" WHERE id IN (${Prisma.join(candidates.map((c) => c.id))}) FOR UPDATE`;
-    const announced = await tx.auditEntry.findMany({
-      where: { action: ENDING_SOON_ACTION, proposalId: { in: candidates.map((c) => c.id) } },
-      select: { proposalId: true },
-    });
-    const done = new Set(announced.map((a) => a.proposalId));
-    const fresh: EndingSoon[] = candidates
-      .filter((c) => !done.has(c.id))
-      .map((c) => ({
-        proposalId: c.id,
-        externalId: c.externalId,
-        spaceId: c.spaceId,
-        title: c.title,
-        endAt: c.endAt,
-        secondsLeft: Math.round((c.endAt.getTime() - now.getTime()) / 1000),
-      }));
-    if (fresh.length === 0) return [];
-    await onEndingSoon?.(fresh);
-    await audit.appendMany(
-      fresh.map((e) => ({
-        action: ENDING_SOON_ACTION,
-        actor: WATCHER_ACTOR,
-        spaceId: e.spaceId,
-        proposalId: e.proposalId,
-        data: { externalId: e.externalId, endAt: e.endAt.toISOString(), secondsLeft: e.secondsLeft },
-      })),
-      tx,
-    );
-    return fresh;
-  }, TX_OPTIONS);
+      actor: WATCHER_ACTOR,
+      now,
+      endingSoonWindowMs,
+      onEndingSoon,
+    }),
+  };
 }

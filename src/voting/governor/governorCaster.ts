@@ -9,9 +9,18 @@ import {
   InsufficientFundsError as ViemInsufficientFundsError,
   WaitForTransactionReceiptTimeoutError,
 } from "viem";
+import type { GovernorFlavor } from "../../sources/governor/bravoGovernor.js";
 import type { ChainClient } from "../../sources/governor/chainClient.js";
 import { ChainCallRevertedError } from "../../sources/governor/chainErrors.js";
-import { GOVERNOR_STATES, governorAbi } from "../../sources/governor/governorAbi.js";
+import { GOVERNOR_STATES, governorAbi, governorBravoAbi } from "../../sources/governor/governorAbi.js";
+import {
+  BRAVO_ALREADY_VOTED,
+  BRAVO_CLOSED,
+  bravoBySigArguments,
+  bravoHasVoted,
+  bravoWeight,
+  readFlavor,
+} from "./bravoBallot.js";
 import {
   AlreadyVotedError,
   ExceedsRemainingWeightError,
@@ -28,6 +37,7 @@ import {
 // vote is already counted (hasVoted, or usedVotes for a split), so a vote is never sent twice; a transaction an
 // earlier attempt left pending is checked first and, if still pending, replaced at the same nonce, never doubled.
 // The caster schedules nothing: the casting outbox calls it and records what it returns or throws.
+// Compound GovernorBravo is voted on with its own variants (receipt, v/r/s signature); see bravoBallot.ts.
 // @see https://docs.openzeppelin.com/contracts/5.x/api/governance#Governor-castVoteWithReason-uint256-uint8-string-
 
 /** What to vote: one choice (support 0 Against, 1 For, 2 Abstain), or a split for GovernorCountingFractional. */
@@ -57,6 +67,8 @@ export interface GovernorCastRequest {
   pendingTransaction?: Hex;
   /** How long to wait for the receipt (default 120 s). */
   receiptTimeoutMs?: number;
+  /** The Governor's family when the caller knows it (the watcher's GovernorInfo.flavor); read from the chain if not. */
+  flavor?: GovernorFlavor;
 }
 
 /** A vote that is on chain. */
@@ -65,7 +77,12 @@ export interface GovernorCastReceipt {
   blockNumber: bigint;
   gasUsed: bigint;
   /** The Governor function called. */
-  method: "castVoteWithReason" | "castVoteWithReasonAndParams" | "castVoteWithReasonAndParamsBySig";
+  method:
+    | "castVoteWithReason"
+    | "castVoteWithReasonAndParams"
+    | "castVoteWithReasonAndParamsBySig"
+    /** GovernorBravo's relayed vote (v, r, s; it carries no reason). */
+    | "castVoteBySig";
   /** Who sent the transaction: the voter, or the relayer. */
   sender: Address;
   voter: Address;
@@ -91,25 +108,47 @@ export function createGovernorCaster() {
     return run;
   }
 
+  const flavors = new Map<string, Promise<GovernorFlavor>>();
+  function flavorOf(request: GovernorCastRequest): Promise<GovernorFlavor> {
+    if (request.flavor) return Promise.resolve(request.flavor);
+    const key = `${request.chain.chainId}:${request.governor.toLowerCase()}`;
+    let found = flavors.get(key);
+    if (!found) {
+      found = readFlavor(request.chain, request.governor);
+      // A failed read (endpoint down) is not remembered: the next attempt asks again.
+      found.catch(() => flavors.delete(key));
+      flavors.set(key, found);
+    }
+    return found;
+  }
+
   /** Casts one vote; throws a GovernorCastError (or a ChainError for an endpoint failure) when it cannot. */
   return async function castGovernorVote(request: GovernorCastRequest): Promise<GovernorCastReceipt> {
     const sender = request.relayer ?? request.voter;
-    return serial(`${request.chain.chainId}:${sender.address.toLowerCase()}`, () => cast(request, sender));
+    const flavor = await flavorOf(request);
+    return serial(`${request.chain.chainId}:${sender.address.toLowerCase()}`, () => cast(request, sender, flavor));
   };
 }
 
 /** The function the casting outbox calls. */
 export type GovernorCaster = ReturnType<typeof createGovernorCaster>;
 
-async function cast(request: GovernorCastRequest, sender: LocalAccount): Promise<GovernorCastReceipt> {
+async function cast(
+  request: GovernorCastRequest,
+  sender: LocalAccount,
+  flavor: GovernorFlavor,
+): Promise<GovernorCastReceipt> {
   const { chain, governor, proposalId, voter, ballot } = request;
   const read = <T>(functionName: string, args: readonly unknown[]) =>
     chain.call(
       `${functionName}(${proposalId})`,
       (c) => c.readContract({ address: governor, abi: governorAbi, functionName, args } as never) as Promise<T>,
     );
-  const method = request.relayer
-    ? "castVoteWithReasonAndParamsBySig"
+  const bravo = flavor === "bravo";
+  const method: GovernorCastReceipt["method"] = request.relayer
+    ? bravo
+      ? "castVoteBySig"
+      : "castVoteWithReasonAndParamsBySig"
     : ballot.kind === "fractional"
       ? "castVoteWithReasonAndParams"
       : "castVoteWithReason";
@@ -127,9 +166,15 @@ async function cast(request: GovernorCastRequest, sender: LocalAccount): Promise
   const stateIndex = await read<number>("state", [proposalId]);
   const state = GOVERNOR_STATES[stateIndex] ?? `state ${stateIndex}`;
   if (ballot.kind === "support") {
-    if (await read<boolean>("hasVoted", [proposalId, voter.address])) {
-      throw new AlreadyVotedError(voter.address, "hasVoted is true");
+    if (
+      bravo
+        ? await bravoHasVoted(chain, governor, proposalId, voter.address)
+        : await read<boolean>("hasVoted", [proposalId, voter.address])
+    ) {
+      throw new AlreadyVotedError(voter.address, bravo ? "getReceipt().hasVoted is true" : "hasVoted is true");
     }
+  } else if (bravo) {
+    throw new VoteRevertedError("GovernorBravo does not count fractionally", null);
   } else {
     const part = ballot.against + ballot.for + ballot.abstain;
     const used = await read<bigint>("usedVotes", [proposalId, voter.address]).catch((error: unknown) => {
@@ -147,8 +192,12 @@ async function cast(request: GovernorCastRequest, sender: LocalAccount): Promise
     if (used !== ballot.usedBefore) throw new PartialVoteMismatchError(ballot.usedBefore, used);
   }
   if (state !== "active") throw new ProposalNotActiveError(state);
-  const snapshot = await read<bigint>("proposalSnapshot", [proposalId]);
-  const weight = await read<bigint>("getVotes", [voter.address, snapshot]);
+  const { snapshot, weight } = bravo
+    ? await bravoWeight(chain, governor, proposalId, voter.address)
+    : await read<bigint>("proposalSnapshot", [proposalId]).then(async (snapshot) => ({
+        snapshot,
+        weight: await read<bigint>("getVotes", [voter.address, snapshot]),
+      }));
   if (weight === 0n) throw new NoVotingPowerError(voter.address, snapshot);
   if (ballot.kind === "fractional") {
     const part = ballot.against + ballot.for + ballot.abstain;
@@ -164,7 +213,8 @@ async function cast(request: GovernorCastRequest, sender: LocalAccount): Promise
 
   // Simulated first: a refusal costs no gas and comes back with the contract's own reason.
   const wallet = createWalletClient({ account: sender, transport: chain.transport });
-  const call = { address: governor, abi: governorAbi, functionName: method, args, account: sender } as const;
+  const abi = bravo ? governorBravoAbi : governorAbi;
+  const call = { address: governor, abi, functionName: method, args, account: sender } as const;
   let gas: bigint;
   try {
     await chain.viem.simulateContract(call as never);
@@ -226,6 +276,9 @@ async function callArguments(
   const { proposalId, voter, reason } = request;
   if (method === "castVoteWithReason") return [proposalId, support, reason];
   if (method === "castVoteWithReasonAndParams") return [proposalId, support, reason, params];
+  if (method === "castVoteBySig") {
+    return bravoBySigArguments(request.chain, request.governor, proposalId, support, voter);
+  }
   // @see https://docs.openzeppelin.com/contracts/5.x/api/governance#Governor-castVoteWithReasonAndParamsBySig
   const [name, version, nonce] = await Promise.all([
     read<string>("name", []),
@@ -293,7 +346,12 @@ function castError(error: unknown, voter: Address, sender: Address, hash: Hex | 
     if (name === "GovernorExceedRemainingWeight") {
       return new ExceedsRemainingWeightError(BigInt(args[2] as bigint), 0n);
     }
-    return new VoteRevertedError(name ?? reverted.reason ?? null, hash, { cause: error });
+    // GovernorBravo says the same with revert strings.
+    if (BRAVO_ALREADY_VOTED.test(reverted.reason ?? "")) return new AlreadyVotedError(voter, "the Governor says so");
+    if (BRAVO_CLOSED.test(reverted.reason ?? "")) return new ProposalNotActiveError("not active");
+    // require(…, "message") reverts as Error(string): its message is the reason, not the name "Error".
+    const reason = (name === "Error" ? reverted.reason : null) ?? name ?? reverted.reason ?? null;
+    return new VoteRevertedError(reason, hash, { cause: error });
   }
   if (error instanceof WaitForTransactionReceiptTimeoutError && hash) return new VoteNotConfirmedError(hash);
   return error;
