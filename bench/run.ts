@@ -3,6 +3,7 @@
 import { run as auditAppend } from "./auditAppend.js";
 import { run as decide } from "./decide.js";
 import { run as digest } from "./digest.js";
+import { run as discordAck } from "./discordAck.js";
 import { run as governorRead } from "./governorRead.js";
 import { run as snapshotCast } from "./snapshotCast.js";
 import { run as snapshotWatch } from "./snapshotWatch.js";
@@ -13,6 +14,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   auditAppend,
   decide,
   digest,
+  discordAck,
   governorRead,
   snapshotCast,
   snapshotWatch,

@@ -100,9 +100,10 @@ export default defineCommand({
       const latest = member ? await ctx.services.profiles.latest(member.id, target.id) : null;
       return statementModal(target, ctx.invoker.discordUserId, latest?.statement ?? null);
     }
-    const member = await ctx.services.members.ensure(ctx.invoker.discordUserId);
-    const latest = await ctx.services.profiles.latest(member.id, target.id);
-    if (!latest) {
+    // Showing or editing needs a profile: someone without one is told how to start, and no agent is made for them.
+    const member = await ctx.services.members.find(ctx.invoker.discordUserId);
+    const latest = member ? await ctx.services.profiles.latest(member.id, target.id) : null;
+    if (!member || !latest) {
       return reply(
         `You have no values in ${target.name} yet. Run \`/profile set space:${target.externalId}\` to state them.`,
       );

@@ -21,9 +21,10 @@ import { buildDiscordServices } from "./discord/buildDiscordServices.js";
 import { connectDiscord } from "./discord/discordClient.js";
 import { createInteractionRouter } from "./discord/interactionRouter.js";
 import { remind } from "./discord/reminders.js";
-import { createThreadPublisher } from "./discord/threadPublisher.js";
+import { createThreadPublisher, type ThreadPublisherOptions } from "./discord/threadPublisher.js";
 import {
   announceProposal,
+  castDueVotes,
   decideProposal,
   digestProposal,
   jobCatalog,
@@ -40,6 +41,7 @@ import { createGovernorWatcher } from "./sources/governor/governorWatcher.js";
 import { createHubClient } from "./sources/snapshot/hubClient.js";
 import { createSnapshotWatcher } from "./sources/snapshot/snapshotWatcher.js";
 import type { EndingSoon } from "./sources/snapshot/stateSweep.js";
+import { createSnapshotVoteReader } from "./sources/snapshot/voteReader.js";
 import { createSnapshotWebhookRoute } from "./sources/snapshot/webhookRoute.js";
 import { createTallyClient } from "./sources/tally/tallyClient.js";
 import { createTallyWatcher } from "./sources/tally/tallyWatcher.js";
@@ -51,10 +53,16 @@ import { createDecideHandler } from "./values/decideJob.js";
 import { createDecisionService, type DecideReport, type DecisionService } from "./values/decisionService.js";
 import { createProfileStore } from "./values/profileStore.js";
 import { createTaxonomyStore, type TaxonomyStore } from "./values/taxonomyStore.js";
+import { createAnnouncements } from "./voting/announcements.js";
+import { createCastJobHandler, startCastTicker } from "./voting/castJob.js";
+import { createCastOutbox } from "./voting/castOutbox.js";
+import { createCastPlanner } from "./voting/castPlanner.js";
 import { createKeyring } from "./voting/keyring.js";
 import { loadOrCreateLocalMnemonic } from "./voting/localMnemonic.js";
 import { createMemberAgents } from "./voting/memberAgents.js";
 import { createOverrideStore } from "./voting/overrideStore.js";
+import { createSnapshotCaster } from "./voting/snapshot/snapshotCaster.js";
+import { createSnapshotCastRunner } from "./voting/snapshotCastRunner.js";
 import { healthzRoute, metricsRoute, readyzRoute } from "./web/healthRoutes.js";
 import { signLoginLink } from "./web/loginLink.js";
 import { createMetrics } from "./web/metrics.js";
@@ -113,6 +121,8 @@ async function main(): Promise<void> {
     });
     const decisions = createDecisionService({ prisma: db.prisma, audit, taxonomies });
 
+    const casts = castingParts(config, { db, audit, logger, agentKeys });
+
     const runWorkers = config.runtime.workersEnabled && ["all", "worker"].includes(config.runtime.role);
     if (runWorkers) {
       const concurrency = config.runtime.jobConcurrency;
@@ -122,9 +132,16 @@ async function main(): Promise<void> {
       const digests = createDigestService({ prisma: db.prisma, audit, digester, jobs: queue });
       await queue.work(digestProposal, createDigestJobHandler({ service: digests }), { concurrency });
       const onDecided = async (report: DecideReport) => {
-        if (report.status === "decided") await refreshThread(report.proposalId);
+        if (report.status !== "decided") return;
+        // Outbox rows first, so the thread's plan shows exactly what will be cast.
+        await casts.planner.plan(report.proposalId);
+        await refreshThread(report.proposalId);
       };
       await queue.work(decideProposal, createDecideHandler({ decisions, onDecided }), { concurrency });
+      // voting.cast: claims due votes (after their announced veto window) and casts them; any number of workers.
+      await queue.work(castDueVotes, casts.jobHandler, { concurrency });
+      const stopTicker = startCastTicker({ queue, job: castDueVotes, logger });
+      stoppers.push(async () => stopTicker());
     }
 
     // The watcher is a singleton per deployment (two would only double hub requests): it runs in all|gateway.
@@ -177,6 +194,10 @@ async function main(): Promise<void> {
         decisions,
         agentKeys,
         publicUrl,
+        outbox: {
+          plan: (proposalId) => casts.planner.plan(proposalId),
+          announced: (proposalId, at) => casts.announcements.markAnnounced(proposalId, at, { planLoadedAt: at }),
+        },
       });
       stoppers.push(discord.stop);
     }
@@ -201,6 +222,47 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * Casting: the planner (decisions and members' words → outbox rows), announcements (after the thread shows them) and
+ * the cast job. Votes are signed only with a configured AGENT_MNEMONIC, never the data folder's generated one.
+ */
+function castingParts(
+  config: Config,
+  deps: { db: Database; audit: AuditLog; logger: Logger; agentKeys: { mnemonic: Secret; local: boolean } | null },
+) {
+  const { db, audit, logger } = deps;
+  const prisma = db.prisma;
+  const casting = createCastingSwitch({ prisma, audit });
+  const overrides = createOverrideStore({ prisma, audit });
+  const votes = createSnapshotVoteReader({
+    hub: createHubClient({ url: config.sources.snapshotHubUrl, apiKey: config.sources.snapshotApiKey }),
+  });
+  const outbox = createCastOutbox({ prisma, audit });
+  const liveKeys = deps.agentKeys && !deps.agentKeys.local ? createKeyring(deps.agentKeys.mnemonic) : null;
+  const runner = createSnapshotCastRunner({
+    prisma,
+    outbox,
+    casting,
+    overrides,
+    votes,
+    caster: liveKeys
+      ? createSnapshotCaster({
+          keyring: liveKeys,
+          sequencerUrl: config.sources.snapshotSequencerUrl,
+          timeoutMs: config.voting.snapshotCastTimeoutMs,
+          logger,
+        })
+      : null,
+    safetyMarginSeconds: config.voting.castSafetyMarginSeconds,
+    logger,
+  });
+  return {
+    planner: createCastPlanner({ prisma, audit, overrides, votes, logger }),
+    announcements: createAnnouncements({ prisma, audit, safetyMarginSeconds: config.voting.castSafetyMarginSeconds }),
+    jobHandler: createCastJobHandler({ outbox, runner, casting, logger }),
+  };
+}
+
 /** The agent mnemonic: the configured one, or on the embedded defaults one made for the data folder. */
 function agentMnemonic(config: Config): { mnemonic: Secret; local: boolean } | null {
   if (config.voting.agentMnemonic) return { mnemonic: config.voting.agentMnemonic, local: false };
@@ -221,6 +283,7 @@ async function startDiscord(
     agentKeys: { mnemonic: Secret; local: boolean } | null;
     /** The web view's public base, for /audit's sign-in links; null when the web view does not run here. */
     publicUrl: string | null | undefined;
+    outbox: NonNullable<ThreadPublisherOptions["outbox"]>;
   },
 ): Promise<{ stop: () => Promise<void> }> {
   const { db, audit, queue, logger, taxonomies, decisions } = deps;
@@ -272,6 +335,7 @@ async function startDiscord(
     overrides,
     castSafetyMarginSeconds: config.voting.castSafetyMarginSeconds,
     logger,
+    outbox: deps.outbox,
   });
   // Thread updates run where the gateway is connected: the publisher needs the client's channel cache.
   await queue.work(announceProposal, createAnnounceHandler({ publisher, logger }), {

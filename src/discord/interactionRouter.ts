@@ -134,7 +134,11 @@ export function createInteractionRouter(options: InteractionRouterOptions): Inte
       (h) => interaction.customId === h.prefix || interaction.customId.startsWith(`${h.prefix}:`),
     );
     const ctx = context(interaction);
-    const update = handler?.answer === "update" && interaction.isButton();
+    // A button edits its own message only when that message answered the presser. A press on a message shown to
+    // someone else (a replayed custom id) gets an answer of its own, so it can never rewrite another member's message.
+    const pressedOwn =
+      interaction.isButton() && interaction.message.interactionMetadata?.user.id === interaction.user.id;
+    const update = handler?.answer === "update" && pressedOwn;
     const responder = createResponder(
       interaction,
       true,

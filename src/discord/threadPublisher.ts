@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import {
+  type APIEmbed,
   type Client,
   DiscordAPIError,
   type Message,
@@ -35,6 +36,14 @@ export interface ThreadPublisherOptions {
   castSafetyMarginSeconds: number;
   logger: Logger;
   clock?: () => Date;
+  /**
+   * The casting outbox: planned before the plan message is built (so it shows what will be cast), and told once the
+   * message is on the thread, which is what makes those votes announced and their veto window start.
+   */
+  outbox?: {
+    plan(proposalId: string): Promise<unknown>;
+    announced(proposalId: string, at: Date): Promise<unknown>;
+  };
 }
 
 export type PublishReport =
@@ -102,6 +111,8 @@ export function createThreadPublisher(options: ThreadPublisherOptions): ThreadPu
       nonce: nonceFor(proposalId, "digest", 0),
       enforceNonce: true,
     })) as Message<true>;
+    // As in sync: a starter posted before a crash comes back as it was then; a newer digest replaces its words.
+    if (!readsAs(message, starter)) await message.edit(starter);
     let threadId = message.id;
     try {
       const thread = await message.startThread({
@@ -168,6 +179,9 @@ export function createThreadPublisher(options: ThreadPublisherOptions): ThreadPu
           (): Promise<Message> =>
             target.send({ ...message, nonce: nonceFor(row.proposalId, kind, part), enforceNonce: true }),
         );
+        // A repeated nonce gets the message first posted under it (a crash came between posting and recording it),
+        // as it was then: if what it says has changed since, it is brought up to date.
+        if (!readsAs(sent, message)) await withUnarchive(thread, () => editIn(target, sent.id, message));
         await prisma.threadMessage.create({
           data: { threadId: row.id, kind, part, discordMessageId: sent.id, contentHash: hash },
         });
@@ -214,6 +228,7 @@ export function createThreadPublisher(options: ThreadPublisherOptions): ThreadPu
         logger.warn({ proposalId, threadId: row.threadId }, "the proposal's thread is locked; nothing was posted");
         return { status: "skipped", why: "thread_locked" };
       }
+      await options.outbox?.plan(proposalId);
       const now = clock();
       const plan = await loadPlanView(
         {
@@ -233,6 +248,8 @@ export function createThreadPublisher(options: ThreadPublisherOptions): ThreadPu
       const planParts = planMessages(plan, now);
       const before = tally.posted + tally.edited;
       await sync(thread, row, "plan", planParts, null, tally);
+      // The plan is on the thread, changed or not: the rows it showed are announced from now.
+      await options.outbox?.announced(proposalId, now);
       if (tally.posted + tally.edited > before) {
         // The plan is the announcement: nothing is cast for a member before their line was posted (see voting/).
         await audit.append({
@@ -285,6 +302,25 @@ async function withUnarchive<T>(thread: ThreadChannel, write: () => Promise<T>):
     }
     throw error;
   }
+}
+
+/** Whether a message Discord holds says what `message` says: its text, its embeds' words and its buttons. */
+function readsAs(held: Message, message: PresentedMessage): boolean {
+  type Row = { components?: readonly { custom_id?: string; disabled?: boolean }[] };
+  const words = (content: string, embeds: readonly APIEmbed[], rows: readonly Row[]) =>
+    JSON.stringify([
+      content,
+      embeds.map((e) => [e.title, e.url, e.description, e.fields?.map((f) => [f.name, f.value]), e.footer?.text]),
+      rows.flatMap((r) => (r.components ?? []).map((c) => [c.custom_id, c.disabled === true])),
+    ]);
+  const heldRows = held.components.map((c) => c.toJSON() as Row);
+  return (
+    words(
+      held.content,
+      held.embeds.map((e) => e.data),
+      heldRows,
+    ) === words(message.content, message.embeds, message.components as readonly Row[])
+  );
 }
 
 function nonceFor(proposalId: string, kind: string, part: number): string {

@@ -69,7 +69,7 @@ export async function loadPlanView(
   space: Space,
 ): Promise<PlanView> {
   const { prisma } = deps;
-  const [decisions, words, casting, announced] = await Promise.all([
+  const [decisions, words, casting] = await Promise.all([
     prisma.decision.findMany({
       where: { proposalId: proposal.id, staleAt: null },
       include: { member: true, profile: true },
@@ -77,7 +77,6 @@ export async function loadPlanView(
     }),
     deps.overrides.forProposal(proposal.id),
     deps.casting.state(),
-    prisma.proposalThread.findUnique({ where: { proposalId: proposal.id }, select: { createdAt: true } }),
   ]);
   const delegations = await prisma.delegation.findMany({
     where: { spaceId: space.id, revokedAt: null, delegateAddress: { in: decisions.map((d) => d.member.agentAddress) } },
@@ -103,8 +102,14 @@ export async function loadPlanView(
       override: overrideView(word, proposal),
     };
   });
+  // Votes already announced are due when their row says; new ones are announced with this message, so from now.
+  const firstDue = await prisma.cast.findFirst({
+    where: { proposalId: proposal.id, state: { in: ["announced", "due"] }, dueAt: { not: null } },
+    orderBy: { dueAt: "asc" },
+    select: { announcedAt: true },
+  });
   const schedule = vetoSchedule({
-    announcedAt: announced?.createdAt ?? deps.now,
+    announcedAt: firstDue?.announcedAt ?? deps.now,
     vetoWindowSeconds: space.vetoWindowSeconds,
     endAt: proposal.endAt,
     safetyMarginSeconds: deps.castSafetyMarginSeconds,

@@ -53,5 +53,23 @@ export const remindProposal = defineJob({
   policy: "short",
 });
 
+/** Claim and cast every due vote of the casting outbox (enqueued by a timer; row claims are atomic). */
+export const castDueVotes = defineJob({
+  name: "voting.cast",
+  payload: z.object({ requestedAt: z.iso.datetime() }),
+  timeoutSeconds: 300,
+  retry: { limit: 2, delaySeconds: 15, backoff: true },
+  // One waiting at most: a timer's ticks collapse while one runs. Any number may run at once anywhere, since each
+  // row is claimed by one conditional UPDATE.
+  policy: "short",
+});
+
 /** Every job Tribune knows, by name; queues are created for all of them at start-up. */
-export const jobCatalog = [systemPing, digestProposal, decideProposal, announceProposal, remindProposal] as const;
+export const jobCatalog = [
+  systemPing,
+  digestProposal,
+  decideProposal,
+  announceProposal,
+  remindProposal,
+  castDueVotes,
+] as const;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../support/eventually.js";
 import { impact } from "../values/digestFixtures.js";
 import { seedDigest, seedProposal } from "../values/seed.js";
+import { submitStatement, text } from "./discordFixtures.js";
 import {
   ALICE,
   BOB,
@@ -19,17 +20,6 @@ import {
 let h: DiscordHarness;
 const SPACE = spaceId();
 let proposalId = "";
-
-const text = (m: {
-  content: string;
-  embeds: { title?: string; description?: string; fields?: { name: string; value: string }[] }[];
-}) =>
-  [
-    m.content,
-    ...m.embeds.flatMap((e) => [e.title, e.description, ...(e.fields ?? []).flatMap((f) => [f.name, f.value])]),
-  ]
-    .filter(Boolean)
-    .join("\n");
 
 beforeAll(async () => {
   h = await startDiscordHarness();
@@ -73,13 +63,7 @@ describe("a member's journey", () => {
     });
     const modal = await open.acknowledged;
     expect(modal.type).toBe(9);
-    const submit = h.discord.modalSubmit({
-      guildId: GUILD,
-      channelId: CHANNEL,
-      userId: ALICE,
-      customId: `profile:statement:${space.id}:${ALICE}`,
-      fields: { statement: "Treasury prudence above all: never waste the DAO's money." },
-    });
+    const submit = submitStatement(h, space, ALICE, "Treasury prudence above all: never waste the DAO's money.");
     const shown = await submit.finalReply();
     expect(shown.ephemeral).toBe(true);
     expect(text(shown)).toMatch(/Not confirmed yet/);

@@ -205,15 +205,63 @@ export function commandData(world: DiscordWorld, input: Invocation) {
   return { data, command: command ?? null, fullName };
 }
 
-/** default_member_permissions hides a command from members who lack them ("0": administrators only). */
+/**
+ * A server admin's overwrite of who may use one command (Server Settings → Integrations). The API route for it
+ * (PUT …/commands/:id/permissions) takes a user's Bearer token, never a bot's, so tests set it through the facade.
+ * @see https://discord.com/developers/docs/interactions/application-commands#permissions
+ */
+export interface CommandPermissionOverwrite {
+  /** A role id (the guild's id means @everyone) or a user id. */
+  id: string;
+  /** 1 role, 2 user (3, a channel, is not simulated). */
+  type: 1 | 2;
+  permission: boolean;
+}
+
+const commandPermissions = new WeakMap<DiscordWorld, Map<string, CommandPermissionOverwrite[]>>();
+
+/** Replaces a guild's overwrites for one registered command, as an admin saving the Integrations page would. */
+export function setCommandPermissions(
+  world: DiscordWorld,
+  guildId: string,
+  name: string,
+  overwrites: CommandPermissionOverwrite[],
+): void {
+  const command = findCommand(world, guildId, name);
+  if (!command) throw new InvocationError(`fake Discord: /${name} is not registered for guild ${guildId}`);
+  const byCommand = commandPermissions.get(world) ?? new Map<string, CommandPermissionOverwrite[]>();
+  commandPermissions.set(world, byCommand);
+  byCommand.set(`${guildId}:${command.id}`, structuredClone(overwrites));
+}
+
+/**
+ * Whether Discord offers a command to a member. Owners and administrators get every command; otherwise an admin's
+ * overwrite for the member, then for any of their roles (an allow wins), then for @everyone decides; without one,
+ * default_member_permissions does ("0": administrators only). Since February 2023 an overwrite for some roles or
+ * users no longer switches the default off for everyone else.
+ * @see https://support.discord.com/hc/en-us/articles/10952896421783-Updates-to-Command-Permissions
+ */
 function checkMemberMayUse(world: DiscordWorld, command: APIApplicationCommand, input: Invocation): void {
-  if (command.default_member_permissions === null || command.default_member_permissions === undefined) return;
-  const required = BigInt(command.default_member_permissions);
   const permissions = world.permissionsIn(input.channelId, input.userId);
-  const allowed = required === 0n ? permissions === ALL_PERMISSIONS : has(permissions, required);
+  if (permissions === ALL_PERMISSIONS) return;
+  const overwrites = commandPermissions.get(world)?.get(`${input.guildId}:${command.id}`) ?? [];
+  const roles = world.member(input.guildId, input.userId).roles;
+  const forUser = overwrites.find((o) => o.type === 2 && o.id === input.userId);
+  const forRoles = overwrites.filter((o) => o.type === 1 && roles.includes(o.id));
+  const forEveryone = overwrites.find((o) => o.type === 1 && o.id === input.guildId);
+  let allowed: boolean;
+  if (forUser) allowed = forUser.permission;
+  else if (forRoles.length > 0) allowed = forRoles.some((o) => o.permission);
+  else if (forEveryone) allowed = forEveryone.permission;
+  else if (command.default_member_permissions === null || command.default_member_permissions === undefined) {
+    allowed = true;
+  } else {
+    const required = BigInt(command.default_member_permissions);
+    allowed = required === 0n ? false : has(permissions, required);
+  }
   if (!allowed) {
     throw new InvocationError(
-      `fake Discord: Discord would not offer /${input.name} to ${input.userId} (default_member_permissions ${required})`,
+      `fake Discord: Discord would not offer /${input.name} to ${input.userId} (default_member_permissions ${command.default_member_permissions}, ${overwrites.length} overwrites)`,
     );
   }
 }

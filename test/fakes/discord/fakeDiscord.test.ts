@@ -167,6 +167,21 @@ describe("interactions", () => {
     expect(() => discord.slashCommand({ ...where, name: "pause" })).toThrow(/would not offer \/pause/);
   });
 
+  it("lets an admin's overwrite open a command to @everyone, a user's own overwrite winning over it", () => {
+    try {
+      discord.setCommandPermissions(GUILD, "pause", [
+        { id: GUILD, type: 1, permission: true },
+        { id: MEMBER, type: 2, permission: false },
+      ]);
+      expect(() => discord.slashCommand({ ...where, name: "pause" })).toThrow(/would not offer \/pause/);
+      discord.setCommandPermissions(GUILD, "pause", [{ id: GUILD, type: 1, permission: true }]);
+      expect(discord.slashCommand({ ...where, name: "pause" }).id).toMatch(/^\d+$/);
+    } finally {
+      discord.setCommandPermissions(GUILD, "pause", []);
+    }
+    expect(() => discord.slashCommand({ ...where, name: "pause" })).toThrow(/would not offer \/pause/);
+  });
+
   it("settles a deferred reply on the edit that replaces the thinking message", async () => {
     const handled = nextInteraction(async (i) => {
       if (!i.isChatInputCommand()) throw new Error("expected a slash command");
@@ -271,6 +286,50 @@ describe("interactions", () => {
     expect(updated.components).toEqual([]);
     expect(updated.history.map((v) => v.content)).toEqual(["Confirm your vote?"]);
     expect(() => discord.button({ ...where, messageId: ballot.id, customId: "confirm:42" })).toThrow(/no component/);
+  });
+
+  it("settles a deferred update (type 6) only on the edit that follows it", async () => {
+    const posted = nextInteraction(async (i) => {
+      if (!i.isChatInputCommand()) throw new Error("expected a slash command");
+      const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+        new ButtonBuilder().setCustomId("slow:1").setLabel("Slow").setStyle(ButtonStyle.Primary),
+      );
+      await i.reply({ content: "Press when ready", components: [row] });
+    });
+    const prompt = await discord.slashCommand({ ...where, name: "ballot" }).finalReply();
+    await posted;
+    const pressed = nextInteraction(async (i) => {
+      if (!i.isButton()) throw new Error("expected a button");
+      await i.deferUpdate();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await i.editReply({ content: "Done slowly", components: [] });
+    });
+    const press = discord.button({ ...where, messageId: prompt.id, customId: "slow:1" });
+    expect((await press.acknowledged).type).toBe(6);
+    expect((await press.finalReply()).content).toBe("Done slowly");
+    await pressed;
+  });
+
+  it("shows an ephemeral message's buttons to its member only; a forged press still reaches the bot", async () => {
+    const posted = nextInteraction(async (i) => {
+      if (!i.isChatInputCommand()) throw new Error("expected a slash command");
+      const row = new ActionRowBuilder<ButtonBuilder>().addComponents(
+        new ButtonBuilder().setCustomId(`mine:${MEMBER}`).setLabel("Mine").setStyle(ButtonStyle.Primary),
+      );
+      await i.reply({ content: "Only you", components: [row], flags: MessageFlags.Ephemeral });
+    });
+    const mine = await discord.slashCommand({ ...where, name: "ballot" }).finalReply();
+    await posted;
+    const other = { ...where, userId: OWNER, messageId: mine.id, customId: `mine:${MEMBER}` };
+    expect(() => discord.button(other)).toThrow(/ephemeral/);
+    const pressed = nextInteraction(async (i) => {
+      if (!i.isButton()) throw new Error("expected a button");
+      await i.reply({ content: "Not yours", flags: MessageFlags.Ephemeral });
+      return i.user.id;
+    });
+    const forged = discord.button({ ...other, forged: true });
+    expect(await pressed).toBe(OWNER);
+    expect((await forged.finalReply()).content).toBe("Not yours");
   });
 
   it("delivers a string-select pick with the values chosen", async () => {

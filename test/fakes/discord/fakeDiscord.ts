@@ -8,6 +8,7 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import type { APIApplicationCommand } from "discord.js";
+import { type CommandPermissionOverwrite, setCommandPermissions } from "./commands.js";
 import { FakeGateway, type SessionView } from "./gateway.js";
 import { botToken } from "./ids.js";
 import {
@@ -30,7 +31,7 @@ import { setThreadState } from "./threads.js";
 import { type MessageView, type ThreadView, viewMessage, viewThread } from "./views.js";
 
 export type { FormErrorTree } from "./apiErrors.js";
-export { InvocationError } from "./commands.js";
+export { type CommandPermissionOverwrite, InvocationError } from "./commands.js";
 export type { Acknowledgement, AutocompleteRun, InteractionRun } from "./interactions.js";
 export type { RequestRecord } from "./restServer.js";
 export type { FakeGuildConfig } from "./state.js";
@@ -96,6 +97,8 @@ export interface FakeDiscord {
   threads(parentChannelId?: string): ThreadView[];
   /** Registered command definitions: a guild's, or the global ones. */
   commands(guildId?: string): APIApplicationCommand[];
+  /** An admin changes who may use a command in a guild (Server Settings → Integrations), replacing earlier overwrites. */
+  setCommandPermissions(guildId: string, commandName: string, overwrites: CommandPermissionOverwrite[]): void;
   /** Every REST request so far, in arrival order. */
   readonly requests: readonly RequestRecord[];
   /** Gateway sessions (one per identified shard connection). */
@@ -187,6 +190,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions): Promise<Fak
     },
     threads: (parentChannelId) => world.threads(parentChannelId).map((t) => viewThread(world, t)),
     commands: (guildId) => structuredClone(world.commands.get(guildId ?? "global") ?? []),
+    setCommandPermissions: (guildId, commandName, overwrites) =>
+      setCommandPermissions(world, guildId, commandName, overwrites),
     requests,
     sessions: () => gateway.sessionViews(),
     rateLimitNext: (limit) => limiter.inject(limit),

@@ -5,7 +5,7 @@
 import type { APIMessageInteractionMetadata } from "discord.js";
 import { commandData, type Invocation, InvocationError } from "./commands.js";
 import { interactionToken, snowflake } from "./ids.js";
-import { LOADING } from "./limits.js";
+import { EPHEMERAL, LOADING } from "./limits.js";
 import { channelPayload, interactionMemberPayload, messagePayload, userPayload } from "./payloads.js";
 import type { DiscordWorld, MessageRecord } from "./state.js";
 import { type MessageView, viewMessage } from "./views.js";
@@ -65,7 +65,10 @@ export interface InteractionRun {
   readonly payload: Record<string, unknown>;
   /** The first accepted callback; rejects if none came before the deadline. */
   readonly acknowledged: Promise<Acknowledgement>;
-  /** The reply message once it exists, is no longer "thinking", and has not changed for `settleMs`. */
+  /**
+   * The reply message once it exists, is no longer "thinking" (after a deferred update: has been edited since), and
+   * has not changed for `settleMs`.
+   */
   finalReply(options?: { timeoutMs?: number; settleMs?: number }): Promise<MessageView>;
   /** Follow-up messages so far, in order, as they are now. */
   readonly followUps: MessageView[];
@@ -85,7 +88,15 @@ interface Where {
 
 export type SlashCommandInput = Where & Omit<Invocation, "focused" | "guildId" | "channelId" | "userId">;
 export type AutocompleteInput = SlashCommandInput & { focused: string; value: string };
-export type ButtonInput = Where & { messageId: string; customId: string };
+export type ButtonInput = Where & {
+  messageId: string;
+  customId: string;
+  /**
+   * A crafted interaction (a modified client replaying a custom id it saw) rather than a click: it skips what a real
+   * client's screen implies, that only the member an ephemeral message was for can see, so press, its buttons.
+   */
+  forged?: boolean;
+};
 export type SelectInput = Where & { messageId: string; customId: string; values: string[] };
 export type ModalSubmitInput = Where & { customId: string; fields: Record<string, string | string[]> };
 
@@ -196,6 +207,11 @@ export class InteractionStore {
     const message = this.world.messagesById.get(input.messageId);
     if (!message || message.deleted || message.channelId !== input.channelId) {
       throw new InvocationError(`fake Discord: no message ${input.messageId} in channel ${input.channelId}`);
+    }
+    // Discord shows an ephemeral message only to the member it answered; nobody else can click on it.
+    const shownTo = message.interactionMetadata?.user.id;
+    if ((message.flags & EPHEMERAL) !== 0 && shownTo !== input.userId && !input.forged) {
+      throw new InvocationError(`fake Discord: message ${input.messageId} is ephemeral; only ${shownTo} sees it`);
     }
     const component = findComponent(message.components, input.customId);
     if (!component || !types.includes(component.type)) {
@@ -318,7 +334,10 @@ export class InteractionStore {
         for (;;) {
           const message = record.originalMessageId ? world.messagesById.get(record.originalMessageId) : undefined;
           if (message?.deleted) throw new Error(`fake Discord: the reply to interaction ${record.id} was deleted`);
-          const settled = message && (message.flags & LOADING) === 0 && Date.now() - message.changedAt >= settleMs;
+          // A deferred update (6) shows no "thinking…": its message is final only once the bot has edited it since.
+          const edited = ack.type !== 6 || (message !== undefined && message.changedAt >= ack.at);
+          const settled =
+            message && edited && (message.flags & LOADING) === 0 && Date.now() - message.changedAt >= settleMs;
           if (message && settled) return viewMessage(world, message);
           if (Date.now() > deadline) {
             const state = message ? "still thinking or still changing" : "not created";
