@@ -1,5 +1,5 @@
-import { ApplicationCommandOptionType } from "discord.js";
 import { defineCommand, reply } from "../src/discord/command.js";
+import { spaceOption } from "../src/discord/commonOptions.js";
 import { readDelegationStatus } from "../src/voting/delegationStatus.js";
 
 /** Snapshot's v1 Delegate Registry, at the same address on every chain. @see ../shared/reference/snapshot.md */
@@ -11,15 +11,7 @@ export default defineCommand({
     name: "delegate",
     description: "Your agent's address for a space, and how to delegate your voting power to it",
     contexts: [0],
-    options: [
-      {
-        type: ApplicationCommandOptionType.String,
-        name: "space",
-        description: "The DAO space",
-        required: true,
-        autocomplete: true,
-      },
-    ],
+    options: [spaceOption],
   } as const,
   ephemeral: true,
   async execute(ctx, args) {

@@ -1,5 +1,6 @@
 import { ApplicationCommandOptionType } from "discord.js";
 import { defineCommand, reply } from "../src/discord/command.js";
+import { proposalOption } from "../src/discord/commonOptions.js";
 import { describeWord } from "../src/discord/voteButtons.js";
 import { toEngineProposal } from "../src/values/loadDecisionInputs.js";
 import { parseMemberWord } from "../src/voting/memberOverride.js";
@@ -11,13 +12,7 @@ export default defineCommand({
     description: "Choose your own vote on a proposal, or stop your agent voting on it",
     contexts: [0],
     options: [
-      {
-        type: ApplicationCommandOptionType.String,
-        name: "proposal",
-        description: "Start typing its title",
-        required: true,
-        autocomplete: true,
-      },
+      proposalOption,
       {
         type: ApplicationCommandOptionType.String,
         name: "choice",

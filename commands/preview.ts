@@ -1,5 +1,5 @@
-import { ApplicationCommandOptionType } from "discord.js";
 import { defineCommand } from "../src/discord/command.js";
+import { proposalOption } from "../src/discord/commonOptions.js";
 import { previewReply } from "../src/discord/memberVote.js";
 
 /** /preview <proposal>: how my agent would vote and why, before anything is announced; nothing is stored. */
@@ -8,15 +8,7 @@ export default defineCommand({
     name: "preview",
     description: "See how your agent would vote on a proposal, and why",
     contexts: [0],
-    options: [
-      {
-        type: ApplicationCommandOptionType.String,
-        name: "proposal",
-        description: "Start typing its title",
-        required: true,
-        autocomplete: true,
-      },
-    ],
+    options: [proposalOption],
   } as const,
   ephemeral: true,
   async execute(ctx, args) {

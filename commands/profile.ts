@@ -1,16 +1,11 @@
 import { ApplicationCommandOptionType } from "discord.js";
 import { defineCommand, type HandlerContext, reply } from "../src/discord/command.js";
+import { spaceOption } from "../src/discord/commonOptions.js";
 import { showProfile, statementModal } from "../src/discord/profileFlow.js";
 import { TribuneError } from "../src/errors/tribuneError.js";
 import type { StoredProfile } from "../src/values/profileStore.js";
 
-const space = {
-  type: ApplicationCommandOptionType.String,
-  name: "space",
-  description: "The DAO space",
-  required: true,
-  autocomplete: true,
-} as const;
+const space = spaceOption;
 
 /** /profile set|show|weights|rules|privacy: a member's own values, per space. Only the member sees any of it. */
 export default defineCommand({

@@ -1,5 +1,5 @@
-import { ApplicationCommandOptionType } from "discord.js";
 import { defineCommand, reply } from "../src/discord/command.js";
+import { proposalOption } from "../src/discord/commonOptions.js";
 import { digestMessages } from "../src/discord/presenters/digestMessage.js";
 import { digestView, proposalView } from "../src/discord/threadViews.js";
 
@@ -9,15 +9,7 @@ export default defineCommand({
     name: "summary",
     description: "Read a proposal's digest: what it changes, the money, the risks",
     contexts: [0],
-    options: [
-      {
-        type: ApplicationCommandOptionType.String,
-        name: "proposal",
-        description: "Start typing its title",
-        required: true,
-        autocomplete: true,
-      },
-    ],
+    options: [proposalOption],
   } as const,
   ephemeral: true,
   async execute(ctx, args) {

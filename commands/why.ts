@@ -1,5 +1,5 @@
-import { ApplicationCommandOptionType } from "discord.js";
 import { defineCommand } from "../src/discord/command.js";
+import { proposalOption } from "../src/discord/commonOptions.js";
 import { whyReply } from "../src/discord/memberVote.js";
 
 /** /why <proposal>: my decision's full explanation: the values that decided it and the evidence behind them. */
@@ -8,15 +8,7 @@ export default defineCommand({
     name: "why",
     description: "Why your agent votes the way it does on a proposal",
     contexts: [0],
-    options: [
-      {
-        type: ApplicationCommandOptionType.String,
-        name: "proposal",
-        description: "Start typing its title",
-        required: true,
-        autocomplete: true,
-      },
-    ],
+    options: [proposalOption],
   } as const,
   ephemeral: true,
   async execute(ctx, args) {
