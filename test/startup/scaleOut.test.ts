@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { systemPing } from "../../src/jobs/jobCatalog.js";
+import { createJobQueue, type JobQueue } from "../../src/jobs/jobQueue.js";
+import { eventually } from "../support/eventually.js";
+import { createTestDatabase, type TestDatabase } from "../support/testDatabase.js";
+import { killAllTribunes, startTribune, type TribuneProcess } from "../support/tribuneProcess.js";
+
+// Scale-out: several `ROLE=worker` processes (what `npm run worker` starts) share one PostgreSQL through pg-boss.
+// Every job must be done exactly once, by whichever worker fetched it first. Four real processes, as on four machines.
+vi.setConfig({ testTimeout: 240_000 });
+
+const WORKERS = 4;
+const JOBS = 200;
+
+let t: TestDatabase;
+let queue: JobQueue;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  queue = createJobQueue({ sql: t.db.sql, catalog: [systemPing], onError: () => undefined });
+  await queue.start();
+});
+afterAll(async () => {
+  killAllTribunes();
+  await queue.stop(5_000);
+  await t.drop();
+});
+
+describe("several worker processes on one PostgreSQL", () => {
+  it("share the queue: every job done once, by more than one worker, and each stops cleanly", async (context) => {
+    if (!t.url) return context.skip("the suite runs on the embedded engine: worker processes need a PostgreSQL URL");
+    const workers: TribuneProcess[] = Array.from({ length: WORKERS }, () =>
+      startTribune({ DATABASE_URL: t.url as string, ROLE: "worker", JOB_CONCURRENCY: "2", LOG_LEVEL: "warn" }),
+    );
+    const outputs = await Promise.all(workers.map((w) => w.waitFor(/Tribune is ready\./)));
+    for (const output of outputs) {
+      expect(output).toMatch(/workers\s+running/);
+      expect(output).toMatch(/web\s+off \(ROLE=worker\)/);
+    }
+
+    const requestedAt = new Date().toISOString();
+    for (let i = 0; i < JOBS; i += 1) await queue.enqueue(systemPing, { note: `scale-${i}`, requestedAt });
+
+    const pings = await eventually(
+      async () =>
+        (await t.db.prisma.auditEntry.findMany({ where: { action: "system.ping" } }))
+          .map((entry) => JSON.parse(entry.canonical) as { data: { jobId: string; note: string; worker: string } })
+          .filter((entry) => entry.data.note.startsWith("scale-")),
+      (rows) => rows.length >= JOBS,
+      120_000,
+    );
+    // Let any duplicate that a second worker might still be writing land before counting.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const all = (await t.db.prisma.auditEntry.findMany({ where: { action: "system.ping" } }))
+      .map((entry) => JSON.parse(entry.canonical) as { data: { jobId: string; note: string; worker: string } })
+      .filter((entry) => entry.data.note.startsWith("scale-"));
+    expect(pings.length).toBe(JOBS);
+    expect(all).toHaveLength(JOBS);
+    expect(new Set(all.map((p) => p.data.note)).size).toBe(JOBS);
+    expect(new Set(all.map((p) => p.data.jobId)).size).toBe(JOBS);
+    const byWorker = new Set(all.map((p) => p.data.worker));
+    expect(byWorker.size).toBeGreaterThan(1);
+
+    for (const worker of workers) worker.child.kill("SIGTERM");
+    expect(await Promise.all(workers.map((w) => w.exited))).toEqual(Array(WORKERS).fill(0));
+  });
+});
