@@ -3,11 +3,13 @@
 import { resolve } from "node:path";
 import { createAuditLog } from "./audit/auditLog.js";
 import { reportFatal } from "./cli/reportFatal.js";
+import { isDemo } from "./config/demo.js";
 import { loadConfig } from "./config/loadConfig.js";
 import { loadEnvFile } from "./config/loadEnvFile.js";
 import { secretValues } from "./config/secretValues.js";
 import { migrate, readMigrations } from "./db/migrate.js";
 import { openDatabase } from "./db/openDatabase.js";
+import { loadOrCreateLocalSigningSecret } from "./demo/localSigningSecret.js";
 import { createDigester } from "./digest/createDigester.js";
 import { createDigestJobHandler } from "./digest/digestJob.js";
 import { createDigestService } from "./digest/digestService.js";
@@ -26,7 +28,9 @@ import { createLogger } from "./log/logger.js";
 import type { EndingSoon } from "./sources/snapshot/stateSweep.js";
 import { agentMnemonic } from "./startup/agentMnemonic.js";
 import { castingParts } from "./startup/castingParts.js";
+import { createProgress } from "./startup/progress.js";
 import { installSignalHandlers } from "./startup/signalHandlers.js";
+import { startDemo } from "./startup/startDemo.js";
 import { startDiscord } from "./startup/startDiscord.js";
 import { startGovernors } from "./startup/startGovernors.js";
 import { startSnapshot } from "./startup/startSnapshot.js";
@@ -45,9 +49,20 @@ async function main(): Promise<void> {
   const envFile = loadEnvFile();
   const config = loadConfig(process.env);
   const agentKeys = agentMnemonic(config);
+  // The zero-config demo (nothing real configured): bundled proposals replayed in dry-run, with stewards' pages on a
+  // signing secret made for the data folder.
+  const demoOn = isDemo(config) && ["all", "gateway"].includes(config.runtime.role);
+  const localSecret =
+    demoOn && !config.web.signingSecret ? loadOrCreateLocalSigningSecret(config.database.dataDir) : null;
+  const signingSecret = config.web.signingSecret ?? localSecret?.secret;
+  const progress = createProgress();
   const logger = createLogger({
     level: config.log.level,
-    secrets: [...secretValues(config), ...(agentKeys ? [agentKeys.mnemonic.reveal()] : [])],
+    secrets: [
+      ...secretValues(config),
+      ...(agentKeys ? [agentKeys.mnemonic.reveal()] : []),
+      ...(localSecret ? [localSecret.secret.reveal()] : []),
+    ],
   });
   const stoppers: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -56,15 +71,23 @@ async function main(): Promise<void> {
   installSignalHandlers(logger, stopAll);
 
   try {
+    progress.update(config.database.url ? "database: connecting…" : "database: opening the embedded database…");
     const db = await openDatabase({
       url: config.database.url?.reveal(),
       dataDir: config.database.dataDir,
       poolSize: config.database.poolSize,
-      onIdleError: (error) => logger.warn({ err: error }, "an idle database connection failed; the pool replaces it"),
+      // Only what says why: pg attaches the whole client (connection parameters, cancel key) to this error.
+      onIdleError: (error) =>
+        logger.warn(
+          { code: (error as { code?: string }).code, reason: error.message },
+          "an idle database connection failed; the pool replaces it",
+        ),
     });
     stoppers.push(() => db.close());
     const migrations = await readMigrations(MIGRATIONS_DIR);
+    progress.update(`database: checking ${migrations.length} migration(s)…`);
     const report = await migrate(db.sql, migrations);
+    progress.done(`database: ${report.applied.length} migration(s) applied, ${report.alreadyApplied} already there`);
 
     const audit = createAuditLog({ prisma: db.prisma });
     const queue = createJobQueue({
@@ -77,8 +100,10 @@ async function main(): Promise<void> {
 
     // The services every face and worker shares, built once: the CLI, Discord and the workers apply the same checks.
     const discordOn = config.discord.enabled && ["all", "gateway"].includes(config.runtime.role);
+    // Any process may ask for a thread update (a worker deciding, a gateway's steward command); the gateway, the only
+    // process connected to Discord, works the announce jobs. So the ask depends on Discord being configured at all.
     const refreshThread = async (proposalId: string) => {
-      if (discordOn) await queue.enqueue(announceProposal, { proposalId }, { singletonKey: proposalId });
+      if (config.discord.enabled) await queue.enqueue(announceProposal, { proposalId }, { singletonKey: proposalId });
     };
     // A taxonomy edit re-decides the space; the store is built first, so the callback reaches the service late.
     const taxonomies = createTaxonomyStore({
@@ -119,7 +144,7 @@ async function main(): Promise<void> {
     // empty SNAPSHOT_SPACES; it polls the hub only while some space is watched.
     // A proposal about to end gets its reminder (members who must act) in its thread.
     const onEndingSoon = async (events: readonly EndingSoon[]) => {
-      if (!discordOn) return;
+      if (!config.discord.enabled) return;
       for (const event of events) {
         await queue.enqueue(remindProposal, { proposalId: event.proposalId }, { singletonKey: event.proposalId });
       }
@@ -143,7 +168,7 @@ async function main(): Promise<void> {
           prisma: db.prisma,
           sql: db.sql,
           audit,
-          signingSecret: config.web.signingSecret,
+          signingSecret,
           publicUrl: config.web.publicUrl,
         }),
       );
@@ -171,8 +196,29 @@ async function main(): Promise<void> {
       stoppers.push(discord.stop);
     }
 
+    let demoLines: string[] = [];
+    if (demoOn) {
+      const demo = await startDemo(config, {
+        db,
+        audit,
+        queue,
+        logger,
+        agentKeys,
+        webUrl,
+        signingSecret,
+        signingSecretFile: localSecret?.path ?? null,
+        waitForBatch: runWorkers,
+        refreshThread: discordOn ? refreshThread : undefined,
+        onEndingSoon,
+        progress,
+      });
+      stoppers.push(demo.stop);
+      demoLines = demo.summaryLines;
+    }
+
     for (const line of startupSummary({
-      config,
+      // The demo's pages run on the data folder's own signing secret.
+      config: { ...config, web: { ...config.web, signingSecret } },
       envFile,
       database: db,
       migrations: report,
@@ -181,6 +227,7 @@ async function main(): Promise<void> {
     })) {
       process.stdout.write(`${line}\n`);
     }
+    for (const line of demoLines) process.stdout.write(`${line}\n`);
     await audit.append({ action: "system.started", actor: "system", data: { role: config.runtime.role } });
     if (runWorkers) await queue.enqueue(systemPing, { note: "start-up", requestedAt: new Date().toISOString() });
     process.stdout.write("Tribune is ready.\n");

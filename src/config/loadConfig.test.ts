@@ -48,6 +48,7 @@ describe("loadConfig defaults", () => {
       web: { port: 3000, host: "127.0.0.1", publicUrl: "http://localhost:3000", signingSecret: undefined },
       log: { level: "info" },
       runtime: { role: "all", workersEnabled: true, jobConcurrency: 4 },
+      demo: { allowed: true },
     });
   });
 

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { ConfigError } from "./configError.js";
 import { type DatabaseConfig, databaseSchema, databaseSecretVariables } from "./database.js";
+import { type DemoConfig, demoSchema } from "./demo.js";
 import { type DiscordConfig, discordSchema, discordSecretVariables } from "./discord.js";
 import type { Env } from "./envFields.js";
 import { type GovernorConfig, governorSchema } from "./governor.js";
@@ -24,6 +25,7 @@ export type Config = {
   readonly web: WebConfig;
   readonly log: LogConfig;
   readonly runtime: RuntimeConfig;
+  readonly demo: DemoConfig;
 };
 
 /** Every variable that holds a secret; each may instead be given as `<name>_FILE`. */
@@ -49,6 +51,7 @@ export function loadConfig(env: Env = process.env): Config {
     web: parseSection(webSchema, resolved, problems),
     log: parseSection(logSchema, resolved, problems),
     runtime: parseSection(runtimeSchema, resolved, problems),
+    demo: parseSection(demoSchema, resolved, problems),
   };
   if (problems.length > 0 || !isComplete(sections)) {
     const secrets = secretVariables.flatMap((name) => resolved[name]?.trim() || []);

@@ -35,6 +35,10 @@ describe("npm start", () => {
     expect(output).toContain(`embedded PGlite in ${join(dataDir, "pglite")}`);
     expect(output).toContain("offline summariser");
     expect(output).toContain("disabled: DISCORD_TOKEN is not set");
+    // Nothing configured: the newcomer's demo replays the bundled proposals, in dry-run, with a steward's link.
+    expect(output).toMatch(/demo\s+THIS IS THE DEMO: nothing is configured/);
+    expect(output).toMatch(/demo\s+\d+ open now.*\d+ digested/);
+    expect(output).toMatch(/demo\s+open the web view as the demo's steward .*\/login\?link=/);
     await expectServing(webUrlFrom(output));
 
     tribune.child.kill("SIGTERM");
