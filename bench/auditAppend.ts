@@ -3,6 +3,7 @@
 import { type AuditLog, createAuditLog } from "../src/audit/auditLog.js";
 import { chainEntry } from "../src/audit/hashChain.js";
 import { type BenchDatabase, benchEngines, openBenchDatabase } from "./benchDatabase.js";
+import type { BenchFigure } from "./benchFigure.js";
 
 const SEQUENTIAL = 1_000;
 const CONNECTIONS = 8;
@@ -10,27 +11,35 @@ const CONCURRENT = 1_000;
 const VERIFY_LOG = 10_000;
 const BULK_BATCH = 1_000;
 
-/** Prints append and verify throughput of the audit log on each benchmarked engine. */
-export async function run(): Promise<void> {
+/**
+ * Prints append and verify throughput of the audit log on each benchmarked engine, and returns them. Issue 2 names
+ * no speed goal; its goal is that concurrent appends from 8 connections leave one unbroken chain.
+ */
+export async function run(): Promise<BenchFigure[]> {
+  const figures: BenchFigure[] = [];
   for (const engine of await benchEngines()) {
     const bench = await openBenchDatabase(engine);
     try {
       console.log(`engine: ${bench.label}`);
-      await measure(bench);
+      figures.push(...(await measure(bench)));
     } finally {
       await bench.drop();
     }
   }
+  return figures;
 }
 
-async function measure(bench: BenchDatabase): Promise<void> {
+async function measure(bench: BenchDatabase): Promise<BenchFigure[]> {
+  const on = bench.engine === "postgres" ? "PostgreSQL" : "PGlite";
+  const noGoal = (figure: string, measured: string): BenchFigure => ({ figure, goal: "—", measured, met: null });
   const audit = createAuditLog({ prisma: bench.db.prisma });
   // One untimed append per handle, so connecting and Prisma's first-query setup are not counted as appends.
   await audit.append({ action: "bench.warmup", actor: "bench" });
 
   let started = performance.now();
   for (let i = 0; i < SEQUENTIAL; i++) await audit.append({ action: "bench.sequential", actor: "bench", data: { i } });
-  console.log(`  sequential: ${rate(SEQUENTIAL, performance.now() - started)} appends/s (${SEQUENTIAL}, one writer)`);
+  const sequential = rate(SEQUENTIAL, performance.now() - started);
+  console.log(`  sequential: ${sequential} appends/s (${SEQUENTIAL}, one writer)`);
 
   // A batch (one decision per member, say) takes the lock once and inserts once.
   const batch = Array.from({ length: SEQUENTIAL * 10 }, (_, i) => ({
@@ -40,9 +49,8 @@ async function measure(bench: BenchDatabase): Promise<void> {
   }));
   started = performance.now();
   await audit.appendMany(batch);
-  console.log(
-    `  batched: ${rate(batch.length, performance.now() - started)} appends/s (${batch.length} in one appendMany)`,
-  );
+  const batched = rate(batch.length, performance.now() - started);
+  console.log(`  batched: ${batched} appends/s (${batch.length} in one appendMany)`);
 
   // One connection per handle, as separate processes would have: the lock, not a shared pool, decides the order.
   const handles = await Promise.all(Array.from({ length: CONNECTIONS }, () => bench.connect(1)));
@@ -74,6 +82,22 @@ async function measure(bench: BenchDatabase): Promise<void> {
   console.log(
     `  verify: ${rate(verdict.count, verifyMs)} entries/s (${verdict.count} entries, ${ms(verifyMs)}, ${outcome})`,
   );
+  return [
+    noGoal(`Audit appends, one writer (${on})`, `${sequential}/s`),
+    noGoal(`Audit appends in one appendMany of ${batch.length.toLocaleString("en-US")} (${on})`, `${batched}/s`),
+    noGoal(`Audit appends, ${CONNECTIONS} connections at once (${on})`, `${rate(CONCURRENT, elapsed)}/s`),
+    noGoal(
+      `Audit append latency p99, ${CONCURRENT} queued on ${CONNECTIONS} connections (${on})`,
+      ms(percentile(latencies, 0.99)),
+    ),
+    noGoal(`Audit verify() (${on})`, `${rate(verdict.count, verifyMs)} entries/s`),
+    {
+      figure: `Audit chain after ${CONCURRENT} concurrent appends from ${CONNECTIONS} connections (${on})`,
+      goal: "one unbroken chain",
+      measured: outcome,
+      met: verdict.intact,
+    },
+  ];
 }
 
 /**

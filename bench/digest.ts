@@ -19,6 +19,7 @@ import { type FixtureName, fixtureInput, fixturePath } from "../test/digest/supp
 import { editProposal, seedProposal, seedSpace } from "../test/digest/support/seed.js";
 import { type FakeReply, jsonReply, type ReceivedRequest, startFakeAnthropicApi } from "../test/fakes/anthropicApi.js";
 import { benchEngines, openBenchDatabase } from "./benchDatabase.js";
+import type { BenchFigure } from "./benchFigure.js";
 
 const PROPOSALS = 100;
 const EDITED = 20;
@@ -27,9 +28,11 @@ const MEMBERS = 1_000;
 const BASES: readonly FixtureName[] = ["harbor-hip-42", "lumen-lip-17", "snapshotjs-yip-63"];
 
 type AnswerSize = "as prompted" | "full matrix";
+/** Issue 5: at most this much per digest on a Sonnet-class model. */
+const GOAL_USD = 0.02;
 
-/** Prints the figures for both answer sizes, on the first benchmarked engine. */
-export async function run(): Promise<void> {
+/** Prints the figures for both answer sizes, on the first benchmarked engine, and returns them with issue 5's goals. */
+export async function run(): Promise<BenchFigure[]> {
   const model = process.env.LLM_MODEL || "claude-sonnet-5-5";
   const price = priceOf(model);
   if (!price) throw new Error(`No price for ${model}; set LLM_MODEL to a priced model`);
@@ -37,10 +40,12 @@ export async function run(): Promise<void> {
     `model: ${model} at $${price.inputPerMillion}/$${price.outputPerMillion} per million tokens (read ${PRICES_READ_ON})`,
   );
   const [engine = "pglite"] = await benchEngines();
-  for (const size of ["as prompted", "full matrix"] as const) await measure(engine, model, size);
+  const figures: BenchFigure[] = [];
+  for (const size of ["as prompted", "full matrix"] as const) figures.push(...(await measure(engine, model, size)));
+  return figures;
 }
 
-async function measure(engine: "postgres" | "pglite", model: string, size: AnswerSize): Promise<void> {
+async function measure(engine: "postgres" | "pglite", model: string, size: AnswerSize): Promise<BenchFigure[]> {
   const bench = await openBenchDatabase(engine);
   const api = await startFakeAnthropicApi({ responder: answerer(size) });
   const queue = createJobQueue({ sql: bench.db.sql, catalog: jobCatalog, onError: (e) => console.error(e) });
@@ -113,6 +118,35 @@ async function measure(engine: "postgres" | "pglite", model: string, size: Answe
       `  cost per digest: mean $${avg((d) => d.costUsd.toNumber()).toFixed(4)}, max $${(costs.at(-1) ?? 0).toFixed(4)} ` +
         `(goal ≤ $0.02); ${digests.filter((d) => d.flagged || d.unreliable).length} digests flagged or unreliable`,
     );
+    const mean = avg((d) => d.costUsd.toNumber());
+    const max = costs.at(-1) ?? 0;
+    const answers = `answers ${size}, ${model}`;
+    return [
+      {
+        figure: `LLM calls per proposal version, every job run twice (${answers})`,
+        goal: "exactly 1",
+        measured: (calls / versions).toFixed(2),
+        met: calls === versions,
+      },
+      {
+        figure: `Tokens per digest, input / output (${answers})`,
+        goal: "—",
+        measured: `${avg((d) => d.inputTokens).toFixed(0)} / ${avg((d) => d.outputTokens).toFixed(0)}`,
+        met: null,
+      },
+      {
+        figure: `Cost per digest, mean (${answers})`,
+        goal: `≤ $${GOAL_USD}`,
+        measured: `$${mean.toFixed(4)}`,
+        met: mean <= GOAL_USD,
+      },
+      {
+        figure: `Cost per digest, max (${answers})`,
+        goal: `≤ $${GOAL_USD}`,
+        measured: `$${max.toFixed(4)}`,
+        met: max <= GOAL_USD,
+      },
+    ];
   } finally {
     await queue.stop(5_000);
     await api.close();
@@ -192,4 +226,4 @@ function fullMatrix(answer: Record<string, unknown>, input: DigestInput): Record
 }
 
 // `tsx bench/digest.ts` runs it alone.
-if (resolve(process.argv[1] ?? "") === resolve(import.meta.filename)) await run();
+if (resolve(process.argv[1] ?? "") === resolve(import.meta.filename)) console.table(await run());

@@ -3,17 +3,23 @@
 // Measured by the fake's clock, from each interaction's creation to its first answer: acknowledgement latency p50 and
 // p99 (the issue's goal: p99 ≤ 300 ms), how many were deferred, and that none was lost (every one acknowledged and
 // every final answer present). The fake runs in a worker thread (discordAckFake.ts), so what is measured is the bot.
-// BENCH_DISCORD_COMMANDS changes how many arrive at once; BENCH_DISCORD_DEFER_MS the router's deferral delay.
+// Where the time goes is printed beside it: the bot's event-loop delay during the burst, the time until each ack's
+// request reached the fake (its time to first byte) against the time the fake took to accept it, database calls'
+// durations (pool waits included) alone and under the burst, and when the final answers arrived.
+// BENCH_DISCORD_COMMANDS changes how many arrive at once; BENCH_DISCORD_DEFER_MS the router's deferral delay when idle.
 import { once } from "node:events";
 import os from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import type { Database } from "../src/db/database.js";
+import type { PrismaClient } from "../src/generated/prisma/client.js";
 import { CHANNEL, connectTribune, GUILD, type TribuneOnDiscord } from "../test/discord/discordFace.js";
 import { crowdMemberId, seedCrowd } from "../test/discord/memberCrowd.js";
 import type { SlashCommandInput } from "../test/fakes/discord/interactions.js";
 import { impact } from "../test/values/digestFixtures.js";
 import { seedDigest, seedProposal } from "../test/values/seed.js";
 import { benchEngines, openBenchDatabase } from "./benchDatabase.js";
+import type { BenchFigure } from "./benchFigure.js";
 import type { BurstOutcome, FakeMessage, FakeRequest } from "./discordAckFake.js";
 
 const COMMANDS = Number(process.env.BENCH_DISCORD_COMMANDS ?? 200);
@@ -27,40 +33,123 @@ const GOAL_P99_MS = 300;
 /** Member n of the crowd; all of them are in the fake guild, the first DECIDED have profiles and decisions. */
 const memberId = crowdMemberId;
 
-/** Prints acknowledgement latency and losses for each benchmarked engine. */
-export async function run(): Promise<void> {
+/** Prints acknowledgement latency, losses and where the time goes for each benchmarked engine; returns the figures. */
+export async function run(): Promise<BenchFigure[]> {
   console.log(
     `  load average ${os.loadavg()[0]?.toFixed(1)} on ${os.availableParallelism()} cores; ` +
       `${COMMANDS} commands at once; goal p99 ≤ ${GOAL_P99_MS} ms`,
   );
+  const figures: BenchFigure[] = [];
   for (const engine of await benchEngines()) {
     const bench = await openBenchDatabase(engine);
     let fake: FakeWorker | undefined;
     let tribune: TribuneOnDiscord | undefined;
+    const queries = timedQueries();
     try {
       console.log(`engine: ${bench.label}`);
       fake = await startFakeWorker(Array.from({ length: COMMANDS }, (_, n) => memberId(n)));
       tribune = await connectTribune(bench.db, fake.endpoint, {
         workAnnounce: false,
         deferAfterMs: process.env.BENCH_DISCORD_DEFER_MS ? Number(process.env.BENCH_DISCORD_DEFER_MS) : undefined,
+        wrapPrisma: queries.wrap,
       });
       const proposals = await seed(bench.db, tribune);
       await fake.burst(commandsFor(proposals, WARMUP));
       // One at a time first: what a command costs when nothing else is waiting.
       const alone: BurstOutcome[] = [];
+      queries.start();
       for (const command of commandsFor(proposals, SEQUENTIAL)) alone.push(...(await fake.burst([command])));
+      const aloneQueries = queries.stop();
       console.log(line("one by one", alone));
       const loop = performance.eventLoopUtilization();
+      const delay = monitorEventLoopDelay({ resolution: 10 });
+      delay.enable();
+      queries.start();
       const outcomes = await fake.burst(commandsFor(proposals, COMMANDS));
+      const burstQueries = queries.stop();
+      delay.disable();
       const busy = performance.eventLoopUtilization(loop).utilization;
       report(outcomes);
-      console.log(`  the bot's event loop was busy ${(busy * 100).toFixed(0)}% of the burst`);
+      console.log(
+        `  the bot's event loop was busy ${(busy * 100).toFixed(0)}% of the burst; its delay p50 ` +
+          `${ms(delay.percentile(50) / 1e6)}, p99 ${ms(delay.percentile(99) / 1e6)}, max ${ms(delay.max / 1e6)}`,
+      );
+      console.log(whereTheTimeGoes(outcomes));
+      console.log(
+        `  database calls: alone p50 ${ms(percentile(aloneQueries, 0.5))}, p99 ${ms(percentile(aloneQueries, 0.99))}; ` +
+          `under the burst p50 ${ms(percentile(burstQueries, 0.5))}, p99 ${ms(percentile(burstQueries, 0.99))} ` +
+          `(${burstQueries.length} calls; pool of 4, waits included)`,
+      );
+      figures.push(...figuresOf(bench.engine, outcomes));
     } finally {
       await tribune?.close();
       await fake?.close();
       await bench.drop();
     }
   }
+  return figures;
+}
+
+/** p50, p99 (goal ≤ 300 ms) and losses (goal 0) of one engine's burst, for the table. */
+function figuresOf(engine: string, outcomes: readonly BurstOutcome[]): BenchFigure[] {
+  const latencies = latenciesOf(outcomes);
+  const p50 = percentile(latencies, 0.5);
+  const p99 = percentile(latencies, 0.99);
+  const lost = outcomes.filter((o) => !o.answered).length;
+  const where = `${COMMANDS} slash commands at once, ${engine}`;
+  return [
+    { figure: `Discord ack latency p50 (${where})`, goal: "—", measured: ms(p50), met: null },
+    {
+      figure: `Discord ack latency p99 (${where})`,
+      goal: `≤ ${GOAL_P99_MS} ms`,
+      measured: ms(p99),
+      met: Number.isFinite(p99) && p99 <= GOAL_P99_MS,
+    },
+    { figure: `Discord interactions lost (${where})`, goal: "0", measured: String(lost), met: lost === 0 },
+  ];
+}
+
+/** The ack's time to first byte at the fake, the fake's own share, and when the final answers came. */
+function whereTheTimeGoes(outcomes: readonly BurstOutcome[]): string {
+  const sorted = (values: (number | null)[]) => values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const reached = sorted(outcomes.map((o) => o.reachedFakeMs));
+  const inFake = sorted(
+    outcomes.map((o) => (o.latencyMs === null || o.reachedFakeMs === null ? null : o.latencyMs - o.reachedFakeMs)),
+  );
+  const final = sorted(outcomes.map((o) => o.finalMs));
+  return (
+    `  ack reached the fake after p50 ${ms(percentile(reached, 0.5))}, p99 ${ms(percentile(reached, 0.99))}; ` +
+    `the fake took p99 ${ms(percentile(inFake, 0.99))} to accept it; ` +
+    `final answers p50 ${ms(percentile(final, 0.5))}, p99 ${ms(percentile(final, 0.99))}`
+  );
+}
+
+/** Every database call's duration (its wait for a pooled connection included), while recording. */
+function timedQueries() {
+  let recording: number[] | null = null;
+  return {
+    wrap: (prisma: PrismaClient): PrismaClient =>
+      prisma.$extends({
+        query: {
+          async $allOperations({ args, query }) {
+            const started = performance.now();
+            try {
+              return await query(args);
+            } finally {
+              recording?.push(performance.now() - started);
+            }
+          },
+        },
+      }) as unknown as PrismaClient,
+    start() {
+      recording = [];
+    },
+    stop(): number[] {
+      const done = (recording ?? []).sort((a, b) => a - b);
+      recording = null;
+      return done;
+    },
+  };
 }
 
 type FakeWorker = Awaited<ReturnType<typeof startFakeWorker>>;
@@ -139,9 +228,12 @@ function report(outcomes: readonly BurstOutcome[]): void {
     );
   }
   const lost = outcomes.filter((o) => !o.answered);
+  const unacknowledged = lost.filter((o) => o.type === null).length;
   const p99 = percentile(latenciesOf(outcomes), 0.99);
   console.log(
-    `  lost: ${lost.length} of ${outcomes.length}${lost[0]?.failure ? ` (first: ${lost[0].failure})` : ""}; ` +
+    `  lost: ${lost.length} of ${outcomes.length} (${unacknowledged} never acknowledged, ` +
+      `${lost.length - unacknowledged} acknowledged but without a final answer within 30 s)` +
+      `${lost[0]?.failure ? `; first: ${lost[0].failure}` : ""}; ` +
       `p99 ${p99 <= GOAL_P99_MS ? "within" : "OVER"} the ${GOAL_P99_MS} ms goal`,
   );
 }
@@ -149,10 +241,11 @@ function report(outcomes: readonly BurstOutcome[]): void {
 function line(label: string, list: readonly BurstOutcome[]): string {
   const latencies = latenciesOf(list);
   const deferred = list.filter((o) => o.type === 5).length;
+  const direct = list.filter((o) => o.type === 4).length;
   return (
     `  ${label.padEnd(10)} ${String(list.length).padStart(4)} commands: ack p50 ${ms(percentile(latencies, 0.5))}, ` +
     `p99 ${ms(percentile(latencies, 0.99))}, max ${ms(latencies.at(-1) ?? Number.NaN)}; ` +
-    `${deferred} deferred (type 5), ${list.length - deferred} answered directly`
+    `${deferred} deferred (type 5), ${direct} answered directly`
   );
 }
 

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { APP, testGuild } from "../test/discord/discordFace.js";
 import { startFakeDiscord } from "../test/fakes/discord/fakeDiscord.js";
-import type { SlashCommandInput } from "../test/fakes/discord/interactions.js";
+import type { Acknowledgement, SlashCommandInput } from "../test/fakes/discord/interactions.js";
 
 /** What the bench asks. */
 export type FakeRequest =
@@ -17,6 +17,13 @@ export interface BurstOutcome {
   label: string;
   /** From the interaction's creation to its first answer; null if none came in time. */
   latencyMs: number | null;
+  /**
+   * From the interaction's creation to the ack's request reaching the fake's HTTP server (before its body is read):
+   * the ack's time to first byte. `latencyMs` minus this is the time the fake itself took to accept it.
+   */
+  reachedFakeMs: number | null;
+  /** From the interaction's creation until the fake saw the final answer (not "thinking…"). */
+  finalMs: number | null;
   /** 4 answered, 5 deferred. */
   type: number | null;
   /** A final answer exists (not "thinking…"). */
@@ -42,13 +49,30 @@ port.on("message", async (request: FakeRequest) => {
   const runs = request.commands.map(({ label, input }) => ({ label, run: discord.slashCommand(input) }));
   const outcomes = await Promise.all(
     runs.map(async ({ label, run }): Promise<BurstOutcome> => {
+      let ack: Acknowledgement;
       try {
-        const ack = await run.acknowledged;
-        const reply = await run.finalReply({ timeoutMs: 30_000, settleMs: 0 });
-        const answered = reply.content !== "" || reply.embeds.length > 0;
-        return { label, latencyMs: ack.latencyMs, type: ack.type, answered };
+        ack = await run.acknowledged;
       } catch (error) {
-        return { label, latencyMs: null, type: null, answered: false, failure: (error as Error).message };
+        const failure = `no acknowledgement: ${(error as Error).message}`;
+        return { label, latencyMs: null, reachedFakeMs: null, finalMs: null, type: null, answered: false, failure };
+      }
+      const createdAt = ack.at - ack.latencyMs;
+      const callback = `/interactions/${run.id}/${run.token}/callback`;
+      const request = discord.requests.find((r) => r.method === "POST" && r.path === callback && r.status < 300);
+      const acknowledged = {
+        label,
+        latencyMs: ack.latencyMs,
+        reachedFakeMs: request ? request.at - createdAt : null,
+        type: ack.type,
+      };
+      try {
+        const reply = await run.finalReply({ timeoutMs: 30_000, settleMs: 0 });
+        // The fake looks every 10 ms, so this is the final answer's time to within 10 ms.
+        const finalMs = Date.now() - createdAt;
+        return { ...acknowledged, finalMs, answered: reply.content !== "" || reply.embeds.length > 0 };
+      } catch (error) {
+        // Acknowledged in time, but no final answer within 30 s (the token would still live 15 min).
+        return { ...acknowledged, finalMs: null, answered: false, failure: (error as Error).message };
       }
     }),
   );

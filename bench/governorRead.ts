@@ -11,13 +11,15 @@ import { FakeJsonRpcServer } from "../test/fakes/jsonRpcServer.js";
 import { deployDao, tokens } from "../test/support/evm/governorDao.js";
 import { createTestChain } from "../test/support/evm/testChain.js";
 import { benchEngines, openBenchDatabase } from "./benchDatabase.js";
+import type { BenchFigure } from "./benchFigure.js";
 
 const BLOCKS = 10_000;
 const PROPOSALS = 200;
 const GOVERNORS = 3;
 
-/** Prints RPC calls and wall time of indexing, on the first benchmarked engine. */
-export async function run(): Promise<void> {
+/** Prints RPC calls and wall time of indexing, on the first benchmarked engine; issue 4 names no goal for them. */
+export async function run(): Promise<BenchFigure[]> {
+  const figures: BenchFigure[] = [];
   const [engine] = await benchEngines();
   const bench = await openBenchDatabase(engine ?? "pglite");
   const chain = await createTestChain({ chainId: 31_337 });
@@ -62,7 +64,26 @@ export async function run(): Promise<void> {
       );
       console.log(`  by method: ${top.map(([m, n]) => `${m} ${n}`).join(", ")}`);
       if (report.failures.length > 0) console.log("  failures:", report.failures);
+      const what = `${label}, ${BLOCKS.toLocaleString("en-US")} blocks, ${PROPOSALS} proposals, ${GOVERNORS} Governors`;
+      figures.push(
+        {
+          figure: `JSON-RPC calls (HTTP requests), ${what}`,
+          goal: "—",
+          measured: `${rpc.count()} (${rpc.httpRequests})`,
+          met: null,
+        },
+        { figure: `Wall time, ${what}`, goal: "—", measured: `${ms.toFixed(0)} ms`, met: null },
+      );
+      if (report.failures.length > 0) {
+        figures.push({
+          figure: `Governors that failed, ${what}`,
+          goal: "0",
+          measured: String(report.failures.length),
+          met: false,
+        });
+      }
     }
+    return figures;
   } finally {
     await queue.stop(5_000);
     await rpc.close();

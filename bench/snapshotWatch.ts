@@ -11,24 +11,29 @@ import { createSnapshotWebhookRoute } from "../src/sources/snapshot/webhookRoute
 import { createWebServer } from "../src/web/webServer.js";
 import { FakeSnapshotHub } from "../test/fakes/snapshotHub.js";
 import { type BenchDatabase, benchEngines, openBenchDatabase } from "./benchDatabase.js";
+import type { BenchFigure } from "./benchFigure.js";
 
 const SPACES = 1_000;
 const NEW_EVERY_MS = 3_000;
 const WEBHOOK_EVENTS = 20;
+/** Issue 3's goals: ≤ 6 hub requests a minute at ≤ 60 s freshness; a row and job ≤ 2 s after the poll or event. */
+const GOAL_REQUESTS_PER_MINUTE = 6;
+const GOAL_FRESHNESS_SECONDS = 60;
+const GOAL_DELAY_MS = 2_000;
 
-/** Prints hub requests per minute and hub-to-row-and-job delays, on the first benchmarked engine. */
-export async function run(): Promise<void> {
+/** Prints hub requests per minute and hub-to-row-and-job delays, on the first benchmarked engine; returns them. */
+export async function run(): Promise<BenchFigure[]> {
   const [engine] = await benchEngines();
   const bench = await openBenchDatabase(engine ?? "pglite");
   try {
     console.log(`engine: ${bench.label}`);
-    await measure(bench);
+    return await measure(bench);
   } finally {
     await bench.drop();
   }
 }
 
-async function measure(bench: BenchDatabase): Promise<void> {
+async function measure(bench: BenchDatabase): Promise<BenchFigure[]> {
   const windowSeconds = Number(process.env.BENCH_SNAPSHOT_SECONDS ?? 60);
   const pollSeconds = Number(process.env.BENCH_SNAPSHOT_POLL ?? 15);
   const hub = new FakeSnapshotHub();
@@ -124,6 +129,29 @@ async function measure(bench: BenchDatabase): Promise<void> {
     console.log(
       `  webhook event → row and job exist (${hookDelays.length}/${WEBHOOK_EVENTS}): ${percentiles(hookDelays)}`,
     );
+    const perMinute = (sent.length * 60_000) / windowMs;
+    const where = `${SPACES.toLocaleString("en-US")} spaces, polled every ${pollSeconds} s`;
+    return [
+      {
+        figure: `Snapshot hub requests per minute (${where})`,
+        goal: `≤ ${GOAL_REQUESTS_PER_MINUTE} at ≤ ${GOAL_FRESHNESS_SECONDS} s freshness`,
+        measured: perMinute.toFixed(1),
+        met: perMinute <= GOAL_REQUESTS_PER_MINUTE && pollSeconds <= GOAL_FRESHNESS_SECONDS,
+      },
+      seenFigure(`New proposals seen with their row and digest job (${where})`, fresh.length, created.size),
+      {
+        figure: `Poll that sees a proposal → its row and digest job exist, max (${where})`,
+        goal: `≤ ${GOAL_DELAY_MS / 1_000} s`,
+        measured: maxOf(afterPoll),
+        met: afterPoll.length > 0 && Math.max(...afterPoll) <= GOAL_DELAY_MS,
+      },
+      {
+        figure: "Webhook event → the proposal's row and digest job exist, max",
+        goal: `≤ ${GOAL_DELAY_MS / 1_000} s`,
+        measured: `${maxOf(hookDelays)} (${hookDelays.length}/${WEBHOOK_EVENTS} seen)`,
+        met: hookDelays.length === WEBHOOK_EVENTS && Math.max(...hookDelays) <= GOAL_DELAY_MS,
+      },
+    ];
   } finally {
     await watcher.stop();
     await web.close();
@@ -145,6 +173,15 @@ async function landedAt(bench: BenchDatabase, externalIds: string[]): Promise<Ma
   return new Map(
     rows.map((r) => [r.external_id, Math.max(new Date(r.row_at).getTime(), new Date(r.job_at).getTime())]),
   );
+}
+
+/** How many of the proposals put on the hub were seen: all of them is the goal. */
+function seenFigure(figure: string, seen: number, created: number): BenchFigure {
+  return { figure, goal: "all", measured: `${seen}/${created}`, met: seen === created };
+}
+
+function maxOf(values: number[]): string {
+  return values.length === 0 ? "no data" : ms(Math.max(...values));
 }
 
 function summarise(operations: string[]): string {

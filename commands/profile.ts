@@ -88,6 +88,7 @@ export default defineCommand({
     ],
   } as const,
   ephemeral: true,
+  opensModal: (args) => args.subcommand === "set",
   async execute(ctx, args) {
     const target = await ctx.services.spaces.resolve(args.space, ctx.guildId);
     if (args.subcommand === "set") {

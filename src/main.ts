@@ -13,6 +13,7 @@ import { loadOrCreateLocalSigningSecret } from "./demo/localSigningSecret.js";
 import { createDigester } from "./digest/createDigester.js";
 import { createDigestJobHandler } from "./digest/digestJob.js";
 import { createDigestService } from "./digest/digestService.js";
+import type { AcknowledgedInfo } from "./discord/interactionRouter.js";
 import {
   announceProposal,
   castDueVotes,
@@ -115,7 +116,14 @@ async function main(): Promise<void> {
     });
     const decisions = createDecisionService({ prisma: db.prisma, audit, taxonomies });
 
-    const casts = castingParts(config, { db, audit, logger, agentKeys });
+    // A vote cast, failed or skipped refreshes its thread, whose receipts say what happened and why.
+    const casts = castingParts(config, {
+      db,
+      audit,
+      logger,
+      agentKeys,
+      onSettled: (row) => refreshThread(row.proposalId),
+    });
 
     const runWorkers = config.runtime.workersEnabled && ["all", "worker"].includes(config.runtime.role);
     if (runWorkers) {
@@ -161,6 +169,7 @@ async function main(): Promise<void> {
     }
 
     let webUrl: string | null = null;
+    let observeInteraction: ((info: AcknowledgedInfo) => void) | undefined;
     if (["all", "web", "gateway"].includes(config.runtime.role)) {
       // The stewards' pages; without WEB_SIGNING_SECRET they answer 503 saying how to turn them on.
       extraRoutes.push(
@@ -174,6 +183,7 @@ async function main(): Promise<void> {
       );
       const web = startWeb(db, queue, migrations, logger, extraRoutes);
       webUrl = await web.listen(config.web.port, config.web.host);
+      observeInteraction = (info) => web.metrics.observeInteraction(info);
       stoppers.push(() => web.close());
     }
 
@@ -188,6 +198,10 @@ async function main(): Promise<void> {
         decisions,
         agentKeys,
         publicUrl,
+        onAcknowledged: observeInteraction,
+        casting: casts.casting,
+        overrides: casts.overrides,
+        signingSecret,
         outbox: {
           plan: (proposalId) => casts.planner.plan(proposalId),
           announced: (proposalId, at) => casts.announcements.markAnnounced(proposalId, at, { planLoadedAt: at }),

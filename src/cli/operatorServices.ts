@@ -39,11 +39,17 @@ export async function withOperatorServices(
     const mnemonic =
       config.voting.agentMnemonic ??
       (config.database.url ? null : loadOrCreateLocalMnemonic(config.database.dataDir).mnemonic);
+    const keyring = mnemonic ? createKeyring(mnemonic) : null;
     return await body({
       db,
-      spaces: createSpaceAdmin({ prisma, audit, liveCastingAvailable: config.voting.agentMnemonic !== undefined }),
+      spaces: createSpaceAdmin({
+        prisma,
+        audit,
+        liveCastingAvailable: config.voting.agentMnemonic !== undefined,
+        keyring,
+      }),
       casting: createCastingSwitch({ prisma, audit }),
-      members: createMemberAgents({ prisma, audit, keyring: mnemonic ? createKeyring(mnemonic) : null }),
+      members: createMemberAgents({ prisma, audit, keyring }),
       profiles: createProfileStore({
         prisma,
         audit,

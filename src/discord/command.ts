@@ -51,6 +51,11 @@ export interface Command<D extends CommandDefinition = CommandDefinition> {
   /** Refused to anyone without the steward role, checked at run time on every call. */
   readonly stewardOnly?: boolean;
   execute(ctx: HandlerContext, args: CommandArgs<D>): Promise<HandlerResult>;
+  /**
+   * Whether these arguments make the command answer with a modal. A modal must be the first response, so the router
+   * never defers such a call ahead of its handler, even under load.
+   */
+  opensModal?(args: CommandArgs<D>): boolean;
   /** Suggestions for the focused option (at most 25); must answer fast, from an index. */
   autocomplete?(
     ctx: HandlerContext,
@@ -81,6 +86,8 @@ export interface ComponentHandler {
   readonly stewardOnly?: boolean;
   /** How an answer is shown: a new ephemeral reply, or an update of the message the button sits on. */
   readonly answer: "ephemeral" | "update";
+  /** Answers with a modal, which must be the first response: the router never defers it ahead of its handler. */
+  readonly opensModal?: boolean;
   handle(ctx: HandlerContext, input: ComponentInput): Promise<HandlerResult>;
 }
 

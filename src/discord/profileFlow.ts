@@ -124,6 +124,7 @@ export const profileComponents: readonly ComponentHandler[] = [
   {
     prefix: "profile:edit",
     answer: "ephemeral",
+    opensModal: true,
     async handle(ctx, { params }) {
       const [spaceId, ownerId] = params;
       requireOwner(ctx, ownerId);

@@ -19,6 +19,8 @@ import { argumentsMessages } from "./presenters/argumentsMessage.js";
 import { digestMessages } from "./presenters/digestMessage.js";
 import { planMessages } from "./presenters/planMessage.js";
 import type { PresentedMessage } from "./presenters/presentedMessage.js";
+import { receiptsMessages } from "./presenters/receiptsMessage.js";
+import { loadReceiptsView } from "./receiptViews.js";
 import { digestView, latestDigest, loadPlanView, proposalView } from "./threadViews.js";
 
 // A proposal's thread, kept in step with the store. The thread is made when the proposal's first digest exists: its
@@ -51,7 +53,7 @@ export type PublishReport =
   | { status: "skipped"; why: "no_channel" | "no_digest" | "space_removed" | "thread_locked" };
 
 export interface ThreadPublisher {
-  /** Creates the thread if needed and brings every message in it up to date. Idempotent. */
+  /** Creates the thread if needed and brings every message in it up to date (digest, plan, receipts). Idempotent. */
   publish(proposalId: string): Promise<PublishReport>;
   /** Posts or edits one message of a kind (receipts, reminders, pause notices) in an existing thread. */
   post(proposalId: string, kind: string, messages: readonly PresentedMessage[]): Promise<PublishReport>;
@@ -268,6 +270,9 @@ export function createThreadPublisher(options: ThreadPublisherOptions): ThreadPu
           },
         });
       }
+      // Receipts: one message kind for every settled vote, edited as more settle (the outbox audits each one).
+      const receipts = receiptsMessages(await loadReceiptsView({ prisma, now }, proposal, space));
+      await sync(thread, row, "receipts", receipts, null, tally);
       return { status: "published", threadId: row.threadId, created, ...tally };
     },
     async post(proposalId, kind, messages) {

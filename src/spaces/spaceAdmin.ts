@@ -2,6 +2,9 @@ import type { AuditLog } from "../audit/auditLog.js";
 import { TribuneError } from "../errors/tribuneError.js";
 import type { PrismaClient, Space } from "../generated/prisma/client.js";
 import { DEFAULT_TAXONOMY } from "../values/taxonomy.js";
+import type { Keyring } from "../voting/keyring.js";
+import { skipOtherKind } from "../voting/planRows.js";
+import { ensurePooledAgent } from "../voting/pooledAgent.js";
 import { formatDuration, parseDuration } from "./duration.js";
 
 // The stewards' operations on spaces, one service shared by the Discord commands and the command line, so both faces
@@ -16,6 +19,11 @@ export interface SpaceAdminOptions {
   audit: AuditLog;
   /** Whether live casting is possible at all (an agent mnemonic is configured); a space cannot go live without it. */
   liveCastingAvailable: boolean;
+  /**
+   * The agents' keyring (the same one members' agents come from): a space switched to pooled gets its delegate's
+   * address from it. Without one, a space that has no delegate yet cannot be switched to pooled.
+   */
+  keyring?: Keyring | null;
   /** Tells the watchers a space was added or removed, so they start or stop watching it. */
   onSpacesChanged?: () => void;
 }
@@ -29,6 +37,8 @@ export interface SpaceSummary {
   channelId: string | null;
   mode: "dry-run" | "live";
   votingMode: "personal" | "pooled";
+  /** The address members delegate to in pooled mode; null until the space was first switched to pooled. */
+  pooledAgentAddress: string | null;
   vetoWindowSeconds: number;
   vetoWindow: string;
 }
@@ -221,7 +231,57 @@ export function createSpaceAdmin(options: SpaceAdminOptions): SpaceAdmin {
     },
     async setVotingMode({ ref, guildId, votingMode, actor }) {
       const space = await resolve(ref, guildId);
-      return change(space, { votingMode }, "space.voting_mode_changed", actor);
+      const keyring = options.keyring ?? null;
+      if (votingMode === "pooled" && !space.pooledAgentAddress && !keyring) throw pooledUnavailable();
+      const updated = await prisma.$transaction(
+        async (tx) => {
+          // The space row first, then its outbox rows: the planner locks in the same order, so a plan in progress
+          // finishes before the switch (and the switch skips what it wrote) or sees the switch and plans again. Both
+          // before the first audit entry, whose chain lock a claiming worker that holds some of these rows waits for.
+          await tx.$queryRaw`SELECT id FROM "Space" WHERE id = ${space.id} FOR UPDATE`;
+          await tx.$queryRaw`
+            SELECT id FROM "Cast" WHERE "spaceId" = ${space.id} AND state NOT IN ('confirmed', 'failed') FOR UPDATE`;
+          const before = await tx.space.findUniqueOrThrow({ where: { id: space.id } });
+          let agent: { index: number; address: string; allocated: boolean } | null = null;
+          if (votingMode === "pooled") {
+            if (keyring) agent = await ensurePooledAgent(tx, keyring, space.id);
+            else if (before.pooledAgentIndex === null || !before.pooledAgentAddress) throw pooledUnavailable();
+          }
+          const row = await tx.space.update({ where: { id: space.id }, data: { votingMode } });
+          await audit.append(
+            {
+              action: "space.voting_mode_changed",
+              actor,
+              spaceId: space.id,
+              data: {
+                space: space.externalId,
+                before: { votingMode: before.votingMode },
+                after: { votingMode: row.votingMode },
+                pooledAgent: row.pooledAgentAddress
+                  ? {
+                      index: row.pooledAgentIndex,
+                      address: row.pooledAgentAddress,
+                      allocated: agent?.allocated ?? false,
+                    }
+                  : null,
+              },
+            },
+            tx,
+          );
+          // No row of the other kind may stay castable: each is skipped (revivably) with its own audit entry.
+          const rows = await tx.cast.findMany({
+            where: {
+              spaceId: space.id,
+              voterKind: { not: votingMode },
+              state: { in: ["planned", "announced", "due", "skipped"] },
+            },
+          });
+          await skipOtherKind(tx, audit, rows, votingMode, actor);
+          return row;
+        },
+        { maxWait: 30_000, timeout: 60_000 },
+      );
+      return summarize(updated);
     },
     async setVetoWindow({ ref, guildId, duration, actor }) {
       const space = await resolve(ref, guildId);
@@ -238,6 +298,14 @@ export function createSpaceAdmin(options: SpaceAdminOptions): SpaceAdmin {
   };
 }
 
+function pooledUnavailable(): SpaceAdminError {
+  return new SpaceAdminError(
+    "space.pooled_unavailable",
+    "Pooled voting is not available: Tribune has no agent keys configured to give the space a pooled delegate",
+    "An operator must set AGENT_MNEMONIC (or AGENT_MNEMONIC_FILE) and restart Tribune; then switch the space to pooled again",
+  );
+}
+
 function pick(row: Space, keys: object): Record<string, unknown> {
   return Object.fromEntries(Object.keys(keys).map((key) => [key, row[key as keyof Space]]));
 }
@@ -252,6 +320,7 @@ export function summarize(row: Space): SpaceSummary {
     channelId: row.discordChannelId,
     mode: row.mode === "live" ? "live" : "dry-run",
     votingMode: row.votingMode,
+    pooledAgentAddress: row.pooledAgentAddress,
     vetoWindowSeconds: row.vetoWindowSeconds,
     vetoWindow: formatDuration(row.vetoWindowSeconds),
   };

@@ -8,13 +8,14 @@ import type { Database } from "../db/database.js";
 import { createAnnounceHandler } from "../discord/announceJob.js";
 import { buildDiscordServices } from "../discord/buildDiscordServices.js";
 import { connectDiscord } from "../discord/discordClient.js";
-import { createInteractionRouter } from "../discord/interactionRouter.js";
+import { type AcknowledgedInfo, createInteractionRouter } from "../discord/interactionRouter.js";
 import { remind } from "../discord/reminders.js";
 import { createThreadPublisher, type ThreadPublisherOptions } from "../discord/threadPublisher.js";
+import { warmUp } from "../discord/warmUp.js";
 import { announceProposal, remindProposal } from "../jobs/jobCatalog.js";
 import type { JobQueue } from "../jobs/jobQueue.js";
 import type { Logger } from "../log/logger.js";
-import { createCastingSwitch } from "../spaces/castingSwitch.js";
+import type { CastingSwitch } from "../spaces/castingSwitch.js";
 import { createSpaceAdmin } from "../spaces/spaceAdmin.js";
 import { createProfileCompiler } from "../values/createProfileCompiler.js";
 import type { DecisionService } from "../values/decisionService.js";
@@ -22,7 +23,7 @@ import { createProfileStore } from "../values/profileStore.js";
 import type { TaxonomyStore } from "../values/taxonomyStore.js";
 import { createKeyring } from "../voting/keyring.js";
 import { createMemberAgents } from "../voting/memberAgents.js";
-import { createOverrideStore } from "../voting/overrideStore.js";
+import type { OverrideStore } from "../voting/overrideStore.js";
 import { signLoginLink } from "../web/loginLink.js";
 import { createStewardRegistry } from "../web/stewardRegistry.js";
 
@@ -40,28 +41,34 @@ export async function startDiscord(
     /** The web view's public base, for /audit's sign-in links; null when the web view does not run here. */
     publicUrl: string | null | undefined;
     outbox: NonNullable<ThreadPublisherOptions["outbox"]>;
+    /** Built once in main.ts and shared with casting: one switch, one store of members' words. */
+    casting: CastingSwitch;
+    overrides: OverrideStore;
+    /** The web view's signing secret (WEB_SIGNING_SECRET, or the demo's own); none: /audit says how to turn it on. */
+    signingSecret: Secret | undefined;
+    /** Each interaction's acknowledgement, for the metrics. */
+    onAcknowledged?: (info: AcknowledgedInfo) => void;
   },
 ): Promise<{ stop: () => Promise<void> }> {
-  const { db, audit, queue, logger, taxonomies, decisions } = deps;
+  const { db, audit, queue, logger, taxonomies, decisions, casting, overrides } = deps;
   const token = config.discord.token;
   if (!token) throw new Error("startDiscord needs DISCORD_TOKEN");
   const prisma = db.prisma;
-  const casting = createCastingSwitch({ prisma, audit });
-  const overrides = createOverrideStore({ prisma, audit });
   const compiler = await createProfileCompiler(config.llm, { prisma, effort: config.llm.effort });
   const profiles = createProfileStore({ prisma, audit, taxonomies, compiler });
-  const signingSecret = config.web.signingSecret;
+  const signingSecret = deps.signingSecret;
   const publicUrl = deps.publicUrl;
+  const keyring = deps.agentKeys ? createKeyring(deps.agentKeys.mnemonic) : null;
   const services = buildDiscordServices({
     prisma,
     audit,
     jobs: queue,
-    spaces: createSpaceAdmin({ prisma, audit, liveCastingAvailable: deps.agentKeys?.local === false }),
+    spaces: createSpaceAdmin({ prisma, audit, liveCastingAvailable: deps.agentKeys?.local === false, keyring }),
     casting,
     members: createMemberAgents({
       prisma,
       audit,
-      keyring: deps.agentKeys ? createKeyring(deps.agentKeys.mnemonic) : null,
+      keyring,
     }),
     profiles,
     taxonomies,
@@ -74,6 +81,8 @@ export async function startDiscord(
         : null,
     castSafetyMarginSeconds: config.voting.castSafetyMarginSeconds,
   });
+  // First uses block the event loop for a while: paid before login, not by the first members' interactions.
+  logger.info(await warmUp({ ...services, keyring }), "discord warmed up");
   const client = await connectDiscord({ token, apiUrl: config.discord.apiUrl, logger });
   const router = createInteractionRouter({
     commands,
@@ -81,6 +90,7 @@ export async function startDiscord(
     services,
     stewardRole: config.discord.stewardRole,
     logger,
+    onAcknowledged: deps.onAcknowledged,
   });
   client.on(Events.InteractionCreate, (interaction) => void router(interaction));
   const publisher = createThreadPublisher({

@@ -1,11 +1,27 @@
 // Start-up wiring, split from main.ts by part: the web server with health, readiness and metrics.
 import type { Database } from "../db/database.js";
-import { pendingMigrations, type readMigrations } from "../db/migrate.js";
+import type { readMigrations } from "../db/migrate.js";
 import type { JobQueue } from "../jobs/jobQueue.js";
 import type { Logger } from "../log/logger.js";
+import { createReadinessCheck } from "../metrics/readiness.js";
 import { healthzRoute, metricsRoute, readyzRoute } from "../web/healthRoutes.js";
-import { createMetrics } from "../web/metrics.js";
+import { createMetrics, type TribuneMetrics } from "../web/metrics.js";
 import { createWebServer, type Route, type WebServer } from "../web/webServer.js";
+
+export interface StartWebOptions {
+  /** pg-boss's schema, if the job queue was given one other than "pgboss". */
+  jobSchema?: string;
+  /** How long scrape-time queries are reused (default 5 s). */
+  metricsCacheMs?: number;
+  /** Per readiness check and per scrape-time query (default 3 s). */
+  checkTimeoutMs?: number;
+}
+
+/** The web server, and the metrics it serves (hand `metrics.observeInteraction` to the Discord router). */
+export type StartedWeb = WebServer & { readonly metrics: TribuneMetrics };
+
+/** A failing scrape-time query is logged at most this often per family, so a database outage does not flood logs. */
+const READ_ERROR_LOG_EVERY_MS = 60_000;
 
 export function startWeb(
   db: Database,
@@ -13,37 +29,31 @@ export function startWeb(
   migrations: Awaited<ReturnType<typeof readMigrations>>,
   logger: Logger,
   extraRoutes: readonly Route[],
-): WebServer {
+  options: StartWebOptions = {},
+): StartedWeb {
+  const timeoutMs = options.checkTimeoutMs ?? 3_000;
+  const lastLogged = new Map<string, number>();
   const metrics = createMetrics({
-    queueDepth: () => queue.depth(),
-    auditEntries: () => db.prisma.auditEntry.count(),
+    sql: db.sql,
+    jobSchema: options.jobSchema,
+    cacheMs: options.metricsCacheMs,
+    readTimeoutMs: timeoutMs,
+    onReadError: (family, error) => {
+      const now = Date.now();
+      if (now - (lastLogged.get(family) ?? 0) < READ_ERROR_LOG_EVERY_MS) return;
+      lastLogged.set(family, now);
+      logger.warn({ err: error, family }, "a metric could not be read; /metrics leaves it out until it can");
+    },
   });
-  const readiness = async () => {
-    const checks: { name: string; ok: boolean; detail?: string }[] = [];
-    const attempt = async (name: string, check: () => Promise<string | undefined>) => {
-      try {
-        const problem = await check();
-        checks.push(problem ? { name, ok: false, detail: problem } : { name, ok: true });
-      } catch (error) {
-        checks.push({ name, ok: false, detail: error instanceof Error ? error.message : String(error) });
-      }
-    };
-    await attempt("database", async () => {
-      await db.sql.query("SELECT 1");
-      return undefined;
-    });
-    await attempt("migrations", async () => {
-      const pending = await pendingMigrations(db.sql, migrations);
-      return pending.length > 0 ? `pending: ${pending.join(", ")}` : undefined;
-    });
-    await attempt("queue", async () => {
-      await queue.depth();
-      return undefined;
-    });
-    return checks;
-  };
-  return createWebServer({
-    routes: [healthzRoute, readyzRoute(readiness), metricsRoute(metrics), ...extraRoutes],
+  const readiness = createReadinessCheck({
+    sql: db.sql,
+    migrations,
+    queueReachable: () => queue.depth(),
+    timeoutMs,
+  });
+  const server = createWebServer({
+    routes: [healthzRoute, readyzRoute(readiness), metricsRoute(metrics.registry), ...extraRoutes],
     onError: (error, errorId) => logger.error({ err: error, errorId }, "web request failed"),
   });
+  return { listen: server.listen, close: server.close, metrics };
 }

@@ -5,18 +5,25 @@ import { type MemberWord, overrideBallot } from "./memberOverride.js";
 // ballot, or skip with a reason. Pure; the planner writes the result into the outbox, and the caster re-checks the
 // member's word right before signing with the same rules.
 
-/** Skip reasons the member's word or decision can undo (a later word or decision revives the planned vote). */
+/**
+ * Skip reasons a later word, decision or setting can undo (the planned vote is revived): members' words and
+ * decisions, and for pooled rows the pool's make-up, a tie, and the space's voting mode switched back.
+ */
 export const REVIVABLE_SKIPS: ReadonlySet<string> = new Set([
   "vetoed",
   "asked",
   "never",
   "abstain_unavailable",
   "superseded",
+  "pool_empty",
+  "pool_tie",
+  "voting_mode_changed",
+  "no_pooled_agent",
 ]);
 
 export type CastIntent =
   | { readonly kind: "cast"; readonly choice: SnapshotChoice; readonly source: "decision" | "override" }
-  /** `reason` is a code (src/discord/presenters/receiptMessage.ts CAST_REASON_WORDS has the words for most). */
+  /** `reason` is a code; src/voting/castReasons.ts CAST_REASONS has the words members read. */
   | { readonly kind: "skip"; readonly reason: string }
   /** Neither a decision nor a word: no row for this member. */
   | { readonly kind: "none" };

@@ -1,23 +1,35 @@
 import type { AuditLog } from "../audit/auditLog.js";
-import { canonicalJson } from "../audit/canonicalJson.js";
-import { type Cast, Prisma, type PrismaClient } from "../generated/prisma/client.js";
+import { TribuneError } from "../errors/tribuneError.js";
+import type { Cast, Member, Prisma, PrismaClient, Proposal, Space } from "../generated/prisma/client.js";
 import type { Logger } from "../log/logger.js";
 import type { SnapshotVoteReader } from "../sources/snapshot/voteReader.js";
 import { toEngineProposal } from "../values/loadDecisionInputs.js";
 import type { SnapshotChoice } from "../values/votingTypes.js";
-import { type CastIntent, castIntent, REVIVABLE_SKIPS } from "./castIntent.js";
-import { castEvent, moveCast } from "./castOutbox.js";
+import { type CastIntent, castIntent } from "./castIntent.js";
 import type { OverrideStore } from "./overrideStore.js";
+import { createPlannedRow, refreshPlannedRow, skipOtherKind } from "./planRows.js";
+import { createPooledBallot, type PooledBallot, type PooledBallotNow } from "./pooledBallot.js";
+import { planPooledRow, type RowCounts } from "./pooledPlan.js";
 
-// From a proposal's live decisions and its members' words to the outbox: one row per member agent (personal mode),
-// planned with its ballot or skipped with a reason. Run it whenever a decision or a word changes; it changes only
-// rows that differ, so running it twice records nothing the second time. A row whose vote changed after it was
-// announced goes back to `planned`: it is cast only after the new vote has been announced (markAnnounced).
-// Pooled mode is not planned here yet (see the report in issue 8).
+// From a proposal's live decisions and its members' words to the outbox. Personal mode (Snapshot and Governor
+// spaces alike): one row per member agent, planned with its ballot or skipped with a reason. Pooled mode: one row for
+// the space's pooled delegate, whose ballot combines the members' by voting power (pooledBallot.ts). Rows of the
+// other mode are skipped (`voting_mode_changed`), so a switch never leaves both kinds castable. Run it whenever a
+// decision or a word changes; it changes only rows that differ, so running it twice records nothing the second time.
+// A row whose vote changed after it was announced goes back to `planned`: it is cast only after the new vote has been
+// announced (markAnnounced).
 
 export type PlanReport =
-  | { status: "planned"; created: number; changed: number; unchanged: number; ownVotesChecked: boolean }
-  | { status: "unsupported"; why: "pooled" | "governor" }
+  | {
+      status: "planned";
+      votingMode: "personal" | "pooled";
+      created: number;
+      changed: number;
+      unchanged: number;
+      ownVotesChecked: boolean;
+    }
+  /** A pooled space whose delegate was never allocated (switch it to pooled again with keys configured). */
+  | { status: "unsupported"; why: "no_pooled_agent" }
   | { status: "closed" };
 
 export interface CastPlanner {
@@ -25,8 +37,15 @@ export interface CastPlanner {
   plan(proposalId: string): Promise<PlanReport>;
 }
 
-/** Rows in these states are in flight or settled: planning never touches them. */
-const FROZEN = new Set(["signing", "submitted", "confirmed", "failed"]);
+/** The space's voting mode changed under the planner more often than it could re-plan. */
+export class PlanRaceError extends TribuneError {}
+
+const PLAN_ATTEMPTS = 3;
+
+/** What was read before the transaction, for one mode. */
+type Prepared =
+  | { mode: "personal"; intents: { member: Member; decisionId: string | null; intent: CastIntent }[]; checked: boolean }
+  | { mode: "pooled"; ballot: PooledBallotNow | null };
 
 /** Builds the planner. Without `votes`, members' own votes are only checked right before casting. */
 export function createCastPlanner(options: {
@@ -34,91 +53,158 @@ export function createCastPlanner(options: {
   audit: AuditLog;
   overrides: OverrideStore;
   votes?: SnapshotVoteReader;
+  /** The pooled ballot's computation; built from the same store, words and hub when not given. */
+  pooled?: PooledBallot;
   clock?: () => Date;
   logger?: Logger;
 }): CastPlanner {
   const { prisma, audit, overrides } = options;
   const clock = options.clock ?? (() => new Date());
+  const pooled = options.pooled ?? createPooledBallot({ prisma, overrides, votes: options.votes });
 
   return {
     async plan(proposalId) {
-      const proposal = await prisma.proposal.findUniqueOrThrow({ where: { id: proposalId }, include: { space: true } });
-      const { space } = proposal;
-      if (space.kind !== "snapshot") return { status: "unsupported", why: "governor" };
-      if (space.votingMode === "pooled") return { status: "unsupported", why: "pooled" };
-      if (proposal.deletedAt || space.removedAt || proposal.endAt <= clock()) return { status: "closed" };
-
-      const [decisions, words] = await Promise.all([
-        prisma.decision.findMany({
-          where: { proposalId, staleAt: null },
-          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-        }),
-        overrides.forProposal(proposalId),
-      ]);
-      const live = new Map(decisions.map((d) => [d.memberId, d]));
-      const memberIds = [...new Set([...live.keys(), ...words.keys()])];
-      const members = await prisma.member.findMany({ where: { id: { in: memberIds } } });
-      const { voted, checked } = await ownVotes(members, proposal.externalId);
-
-      const engine = toEngineProposal(proposal);
-      return prisma.$transaction(
-        async (tx) => {
-          // Lock the proposal's rows: a claim skips them meanwhile, and the states read below stay true.
-          await tx.$queryRaw`SELECT id FROM "Cast" WHERE "proposalId" = ${proposalId} FOR UPDATE`;
-          const rows = await tx.cast.findMany({ where: { proposalId } });
-          const byVoter = new Map(rows.map((r) => [r.voterAddress.toLowerCase(), r]));
-          let created = 0;
-          let changed = 0;
-          let unchanged = 0;
-          // Members whose decision went stale with no new one yet and no word: their row must not be cast.
-          const planned = new Set<string>();
-          for (const member of members) {
-            const decision = live.get(member.id) ?? null;
-            const intent = castIntent({
-              decision: decision
-                ? { outcome: decision.outcome, choice: decision.choice as SnapshotChoice | null }
-                : null,
-              word: words.get(member.id) ?? null,
-              votingType: engine.votingType,
-              choices: engine.choices,
-              privacy: proposal.privacy,
-              votedThemselves: voted.has(member.id),
-            });
-            if (intent.kind === "none") continue;
-            const row = byVoter.get(member.agentAddress.toLowerCase());
-            planned.add(member.agentAddress.toLowerCase());
-            const target = {
-              memberId: member.id,
-              decisionId: decision?.id ?? null,
-              agentIndex: member.agentIndex,
-              dryRun: space.mode === "dry_run",
-            };
-            if (!row) {
-              await createRow(
-                tx,
-                { proposalId, spaceId: space.id, voterAddress: member.agentAddress, ...target },
-                intent,
-              );
-              created += 1;
-            } else if (await refreshRow(tx, row, target, intent)) changed += 1;
-            else unchanged += 1;
-          }
-          for (const row of rows) {
-            if (planned.has(row.voterAddress.toLowerCase()) || row.voterKind !== "personal") continue;
-            const moved = await refreshRow(
-              tx,
-              row,
-              { decisionId: row.decisionId },
-              { kind: "skip", reason: "superseded" },
-            );
-            if (moved) changed += 1;
-          }
-          return { status: "planned" as const, created, changed, unchanged, ownVotesChecked: checked };
-        },
-        { maxWait: 30_000, timeout: 60_000 },
+      for (let attempt = 0; attempt < PLAN_ATTEMPTS; attempt++) {
+        const found = await prisma.proposal.findUniqueOrThrow({ where: { id: proposalId }, include: { space: true } });
+        const { space, ...proposal } = found;
+        if (proposal.deletedAt || space.removedAt || proposal.endAt <= clock()) return { status: "closed" };
+        const prepared: Prepared =
+          space.votingMode === "pooled"
+            ? { mode: "pooled", ballot: space.pooledAgentAddress ? await pooled.of(proposal, space) : null }
+            : { mode: "personal", ...(await personalIntents(proposal, space)) };
+        const report = await prisma.$transaction((tx) => write(tx, proposal, space, prepared), {
+          maxWait: 30_000,
+          timeout: 60_000,
+        });
+        if (report) return report;
+      }
+      throw new PlanRaceError(
+        "voting.plan_raced",
+        "The space's voting mode kept changing while its votes were being planned",
+        "Planning runs again with the next decision; nothing was written meanwhile",
       );
     },
   };
+
+  /** Writes the prepared plan; null when the space's mode changed since it was read (the caller plans again). */
+  async function write(
+    tx: Prisma.TransactionClient,
+    proposal: Proposal,
+    space: Space,
+    prepared: Prepared,
+  ): Promise<PlanReport | null> {
+    // The space row first, then the proposal's rows: the stewards' switch locks in the same order, so a switch waits
+    // for this plan (or this plan sees the switch), and no row of the wrong kind is written after a switch.
+    const [locked] = await tx.$queryRaw<{ votingMode: string; pooledAgentAddress: string | null }[]>`
+      SELECT "votingMode"::text AS "votingMode", "pooledAgentAddress" FROM "Space" WHERE id = ${space.id} FOR SHARE`;
+    if (locked?.votingMode !== space.votingMode || locked.pooledAgentAddress !== space.pooledAgentAddress) return null;
+    // Lock the proposal's rows: a claim skips them meanwhile, and the states read below stay true.
+    await tx.$queryRaw`SELECT id FROM "Cast" WHERE "proposalId" = ${proposal.id} FOR UPDATE`;
+    const rows = await tx.cast.findMany({ where: { proposalId: proposal.id } });
+    const switched = await skipOtherKind(tx, audit, rows, prepared.mode);
+    const ofMode = rows.filter((r) => r.voterKind === prepared.mode);
+    if (prepared.mode === "pooled") {
+      if (!prepared.ballot) return { status: "unsupported", why: "no_pooled_agent" };
+      const counts = await planPooledRow(tx, audit, {
+        proposalId: proposal.id,
+        space,
+        ballot: prepared.ballot,
+        rows: ofMode,
+      });
+      return {
+        status: "planned",
+        votingMode: "pooled",
+        ...counts,
+        changed: counts.changed + switched,
+        // The pooled ballot leaves out members whose own vote it saw; a hub it could not read fails the plan.
+        ownVotesChecked: space.kind === "snapshot" && options.votes !== undefined,
+      };
+    }
+    const counts = await writePersonal(tx, proposal, space, prepared.intents, ofMode);
+    return {
+      status: "planned",
+      votingMode: "personal",
+      ...counts,
+      changed: counts.changed + switched,
+      ownVotesChecked: prepared.checked,
+    };
+  }
+
+  async function personalIntents(proposal: Proposal, space: Space) {
+    const [decisions, words] = await Promise.all([
+      prisma.decision.findMany({
+        where: { proposalId: proposal.id, staleAt: null },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      }),
+      overrides.forProposal(proposal.id),
+    ]);
+    const live = new Map(decisions.map((d) => [d.memberId, d]));
+    const memberIds = [...new Set([...live.keys(), ...words.keys()])];
+    const members = await prisma.member.findMany({ where: { id: { in: memberIds } } });
+    // Governor members' own votes are on chain: the Governor caster checks them right before sending.
+    const { voted, checked } =
+      space.kind === "snapshot" ? await ownVotes(members, proposal.externalId) : { voted: new Set(), checked: false };
+    const engine = toEngineProposal(proposal);
+    const intents = members.map((member) => {
+      const decision = live.get(member.id) ?? null;
+      const intent = castIntent({
+        decision: decision ? { outcome: decision.outcome, choice: decision.choice as SnapshotChoice | null } : null,
+        word: words.get(member.id) ?? null,
+        votingType: engine.votingType,
+        choices: engine.choices,
+        privacy: proposal.privacy,
+        votedThemselves: voted.has(member.id),
+      });
+      return { member, decisionId: decision?.id ?? null, intent };
+    });
+    return { intents, checked };
+  }
+
+  async function writePersonal(
+    tx: Prisma.TransactionClient,
+    proposal: Proposal,
+    space: Space,
+    intents: Extract<Prepared, { mode: "personal" }>["intents"],
+    rows: readonly Cast[],
+  ): Promise<RowCounts> {
+    const byVoter = new Map(rows.map((r) => [r.voterAddress.toLowerCase(), r]));
+    const counts: RowCounts = { created: 0, changed: 0, unchanged: 0 };
+    // Members whose decision went stale with no new one yet and no word: their row must not be cast.
+    const planned = new Set<string>();
+    for (const { member, decisionId, intent } of intents) {
+      if (intent.kind === "none") continue;
+      const row = byVoter.get(member.agentAddress.toLowerCase());
+      planned.add(member.agentAddress.toLowerCase());
+      const target = {
+        memberId: member.id,
+        decisionId,
+        agentIndex: member.agentIndex,
+        dryRun: space.mode === "dry_run",
+      };
+      if (!row) {
+        await createPlannedRow(
+          tx,
+          audit,
+          {
+            proposalId: proposal.id,
+            spaceId: space.id,
+            voterAddress: member.agentAddress,
+            voterKind: "personal",
+            ...target,
+          },
+          intent,
+        );
+        counts.created += 1;
+      } else if (await refreshPlannedRow(tx, audit, row, target, intent)) counts.changed += 1;
+      else counts.unchanged += 1;
+    }
+    for (const row of rows) {
+      if (planned.has(row.voterAddress.toLowerCase())) continue;
+      const skip = { kind: "skip", reason: "superseded" } as const;
+      if (await refreshPlannedRow(tx, audit, row, { decisionId: row.decisionId }, skip)) counts.changed += 1;
+    }
+    return counts;
+  }
 
   async function ownVotes(
     members: { id: string; walletAddress: string | null }[],
@@ -141,88 +227,5 @@ export function createCastPlanner(options: {
       options.logger?.warn({ err: error, proposal: externalProposalId }, "could not read members' own votes");
       return { voted: new Set(), checked: false };
     }
-  }
-
-  async function createRow(
-    tx: Prisma.TransactionClient,
-    data: Prisma.CastUncheckedCreateInput,
-    intent: Exclude<CastIntent, { kind: "none" }>,
-  ): Promise<void> {
-    const row = await tx.cast.create({
-      data: {
-        ...data,
-        voterKind: "personal",
-        state: intent.kind === "cast" ? "planned" : "skipped",
-        choice: intent.kind === "cast" ? (intent.choice as Prisma.InputJsonValue) : undefined,
-        failureReason: intent.kind === "skip" ? intent.reason : null,
-      },
-    });
-    await audit.append(
-      castEvent(row, null, row.state, {
-        action: intent.kind === "cast" ? "cast.planned" : "cast.skipped",
-        data: intent.kind === "cast" ? { source: intent.source } : {},
-      }),
-      tx,
-    );
-  }
-
-  /** Brings one existing row in line with the intent; says whether it changed. */
-  async function refreshRow(
-    tx: Prisma.TransactionClient,
-    row: Cast,
-    target: { decisionId: string | null; memberId?: string; agentIndex?: number; dryRun?: boolean },
-    intent: Exclude<CastIntent, { kind: "none" }>,
-  ): Promise<boolean> {
-    if (FROZEN.has(row.state)) return false;
-    // A row that was signed once (a retry waits in `due`) may be on the hub: it is the caster's now.
-    if (row.state === "due" && row.voteId !== null) return false;
-    if (row.state === "skipped" && !REVIVABLE_SKIPS.has(row.failureReason ?? "")) return false;
-
-    if (intent.kind === "skip") {
-      if (row.state === "skipped" && row.failureReason === intent.reason) return false;
-      return (
-        (await moveCast(
-          tx,
-          audit,
-          row,
-          "skipped",
-          { failureReason: intent.reason, decisionId: target.decisionId, nextAttemptAt: null },
-          {},
-        )) !== null
-      );
-    }
-    const sameBallot = row.choice !== null && canonicalJson(row.choice) === canonicalJson(intent.choice);
-    const choice = intent.choice as Prisma.InputJsonValue;
-    const announcedAsIs =
-      (row.state === "announced" || row.state === "due") && sameBallot && row.announcedDecisionId === target.decisionId;
-    if (announcedAsIs) return false;
-    if (row.state === "planned" && sameBallot && row.decisionId === target.decisionId) return false;
-    // Anything else is (back to) planned: what was announced, if anything, is not what would be cast now.
-    const moved = await moveCast(
-      tx,
-      audit,
-      row,
-      "planned",
-      {
-        choice,
-        decisionId: target.decisionId,
-        failureReason: null,
-        announcedAt: null,
-        dueAt: null,
-        nextAttemptAt: null,
-        // Nothing of an earlier claim survives a new ballot: its reason named the old decision.
-        reason: null,
-        payload: Prisma.DbNull,
-        ...(target.dryRun === undefined ? {} : { dryRun: target.dryRun }),
-      },
-      {
-        action: row.state === "planned" ? "cast.replanned" : row.state === "skipped" ? "cast.revived" : "cast.stale",
-        data: {
-          source: intent.source,
-          previous: { state: row.state, choice: row.choice, announcedDecisionId: row.announcedDecisionId },
-        },
-      },
-    );
-    return moved !== null;
   }
 }

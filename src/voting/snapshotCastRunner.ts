@@ -1,24 +1,26 @@
-import { canonicalJson } from "../audit/canonicalJson.js";
-import { type Cast, Prisma, type PrismaClient, type Proposal, type Space } from "../generated/prisma/client.js";
+import { type Cast, Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../log/logger.js";
-import type { RecordedVote, SnapshotVoteReader } from "../sources/snapshot/voteReader.js";
+import type { SnapshotVoteReader } from "../sources/snapshot/voteReader.js";
 import type { CastingSwitch } from "../spaces/castingSwitch.js";
-import { toEngineProposal } from "../values/loadDecisionInputs.js";
 import type { SnapshotChoice } from "../values/votingTypes.js";
-import { castIntent } from "./castIntent.js";
 import type { CastChanges, CastFence, CastOutbox } from "./castOutbox.js";
+import type { CastReason } from "./castReasons.js";
 import type { OverrideStore } from "./overrideStore.js";
+import { afterSending } from "./snapshot/afterSending.js";
+import { ballotOf, checkBallot, type PooledBallotSource } from "./snapshot/castBallot.js";
+import { hubReceipt } from "./snapshot/castReceipts.js";
+import { type DryRunChecks, dryRunChanges } from "./snapshot/dryRunRecord.js";
+import { createHubRecords, type OnRecord } from "./snapshot/hubRecords.js";
 import { reconcileSnapshotVote } from "./snapshot/reconcileSnapshotVote.js";
-import { REJECTIONS_TO_RECONCILE } from "./snapshot/sequencerOutcome.js";
-import type { SignedVote, SnapshotCaster } from "./snapshot/snapshotCaster.js";
-import { buildVoteMessage, type SnapshotBallot } from "./snapshot/voteMessage.js";
+import type { SignedVote, SnapshotCaster, SnapshotCastOutcome } from "./snapshot/snapshotCaster.js";
+import type { VotingPowers } from "./snapshot/votingPowers.js";
 
 // Casting one claimed row (state `signing`, under a lease) on Snapshot. Before signing, and so before every retry,
 // the hub is asked what the agent and the member already have on record: a vote that landed is confirmed, never sent
 // again; a member who voted themselves is never voted for. Then the delegation check (the hub's `vp` for the agent
-// at the proposal's snapshot), the member's word once more, the pause switch, and dry-run. The vote's timestamp is
-// pinned (with its id) before it is sent, so every later attempt re-signs the identical message: the sequencer
-// stores one vote per message, so resending can never double it.
+// at the proposal's snapshot), the ballot once more (the member's word and decision, or the pooled ballot), the pause
+// switch, and dry-run. The vote's timestamp is pinned (with its id) before it is sent, so every later attempt re-signs
+// the identical message: the sequencer stores one vote per message, so resending can never double it.
 
 /** How one claimed row ended for this worker. */
 export type CastRunResult =
@@ -36,6 +38,8 @@ export interface SnapshotCastRunnerOptions {
   votes: SnapshotVoteReader;
   /** Null: no mnemonic is configured; every space is treated as dry-run. */
   caster: SnapshotCaster | null;
+  /** The pooled ballot now; without it a pooled row is never sent (it goes back to planned). */
+  pooled?: PooledBallotSource;
   /** CAST_SAFETY_MARGIN_SECONDS. */
   safetyMarginSeconds: number;
   /**
@@ -50,6 +54,10 @@ export interface SnapshotCastRunnerOptions {
   /** Retry delay after the first failed attempt, doubled per attempt up to `maxDelayMs`. 15 s and 10 min. */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** How long a batch's hub read (`prepare`) stays usable for its rows. 30 s. */
+  preparedMaxAgeMs?: number;
+  /** Reads the batch's voting power in `prepare` too (five agents a request); without it each row asks for its own. */
+  powers?: VotingPowers;
   /** Called after a row reaches confirmed, failed or skipped (post the receipt); its errors are logged only. */
   onSettled?: (row: Cast) => Promise<void>;
   logger?: Logger;
@@ -58,6 +66,11 @@ export interface SnapshotCastRunnerOptions {
 export interface SnapshotCastRunner {
   /** Casts one row that `claimDue` returned. Never throws for an expected failure. */
   run(claimed: Cast): Promise<CastRunResult>;
+  /**
+   * Reads the hub once for a claimed batch (call it right after `claimDue`, before `run`): each first attempt in it
+   * then uses that read instead of a request of its own. Never throws.
+   */
+  prepare?(batch: Cast[]): Promise<void>;
 }
 
 /** The signed vote no longer matches the pinned one, or the lease was lost: nothing may be sent. */
@@ -78,35 +91,62 @@ export function createSnapshotCastRunner(options: SnapshotCastRunnerOptions): Sn
   const baseDelayMs = options.baseDelayMs ?? 15_000;
   const maxDelayMs = options.maxDelayMs ?? 600_000;
   const sendDeadlineSeconds = options.sendDeadlineSeconds ?? 60;
+  const hub = createHubRecords({
+    prisma,
+    votes,
+    clock,
+    maxAgeMs: options.preparedMaxAgeMs,
+    powers: options.powers,
+    logger: options.logger,
+  });
 
   return {
+    prepare: (batch) => hub.prepare(batch),
+
     async run(claimed) {
       let fence: CastFence = claimed;
       let row = claimed;
+      // Found before the next transition (the agent's voting power): written with it, in the same update.
+      let found: CastChanges = {};
       const settle = async (
         to: "confirmed" | "failed" | "skipped",
-        changes: CastChanges,
+        reason: CastReason | null,
+        changes: CastChanges = {},
         data: Record<string, unknown> = {},
       ): Promise<CastRunResult> => {
-        const moved = await outbox.move(fence, to, { nextAttemptAt: null, ...changes }, { data });
+        const moved = await outbox.move(
+          fence,
+          to,
+          { ...found, nextAttemptAt: null, ...changes, failureReason: reason },
+          { data },
+        );
         if (!moved) return { kind: "lost", castId: row.id };
         await options.onSettled?.(moved.row).catch((error: unknown) => {
           options.logger?.warn({ err: error, castId: row.id }, "could not report a settled cast");
         });
         return { kind: to, castId: row.id, reason: moved.row.failureReason };
       };
-      const retry = async (code: string, detail: unknown, retryAfterMs: number | null = null) => {
+      const retry = async (code: CastReason, detail: unknown, retryAfterMs: number | null = null) => {
         const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, row.attempts - 1));
         const at = new Date(clock().getTime() + Math.max(delay, retryAfterMs ?? 0));
         const moved = await outbox.move(
           fence,
           "due",
-          { nextAttemptAt: at, failureReason: code },
+          { ...found, nextAttemptAt: at, failureReason: code },
           { action: "cast.retry", data: { code, detail: String(detail).slice(0, 500), retryAt: at.toISOString() } },
         );
         return moved
           ? ({ kind: "retry", castId: row.id, code, at } as const)
           : ({ kind: "lost", castId: row.id } as const);
+      };
+      const release = async (
+        to: "planned" | "due",
+        why: "stale" | "paused",
+        changes: CastChanges,
+        event: { action: string; data: Record<string, unknown> },
+      ): Promise<CastRunResult> => {
+        const moved = await outbox.move(fence, to, { ...found, ...changes }, event);
+        return moved ? { kind: "released", castId: row.id, why } : { kind: "lost", castId: row.id };
       };
 
       const context = await prisma.cast.findUniqueOrThrow({
@@ -115,84 +155,96 @@ export function createSnapshotCastRunner(options: SnapshotCastRunnerOptions): Sn
       });
       const { proposal, member } = context;
       const { space } = proposal;
-      if (space.removedAt) return settle("skipped", { failureReason: "space_removed" });
-      if (proposal.deletedAt) return settle("skipped", { failureReason: "proposal_deleted" });
-      if (proposal.privacy === "shutter") return settle("skipped", { failureReason: "shielded" });
+      if (space.removedAt) return settle("skipped", "space_removed");
+      if (proposal.deletedAt) return settle("skipped", "proposal_deleted");
+      if (proposal.privacy === "shutter") return settle("skipped", "shielded");
+      // Dry-run needs no hub: if it cannot be reached, the record says what was not checked. A live row waits for it.
+      const mayGoUnchecked = space.mode !== "live" || !options.caster;
+      const checks: DryRunChecks = { ownVote: "checked", votingPower: "checked" };
+      let hubDown: unknown = null;
 
-      // 1. What the hub already has: ours (landed or not), and the member's own.
-      let mine: RecordedVote | null;
-      let theirs: RecordedVote | null;
-      try {
-        ({ mine, theirs } = await onRecord(
-          votes,
-          row.voterAddress,
-          member?.walletAddress ?? null,
-          proposal.externalId,
-        ));
-      } catch (error) {
-        return retry("hub_unavailable", error);
+      // 1. What the hub already has: ours (landed or not), and the member's own. A fresh batch read if there is one.
+      let onRecord: OnRecord | null = null;
+      const prepared = hub.take(row);
+      const preparedPower = prepared?.ok ? prepared.power : null;
+      if (prepared?.ok) onRecord = prepared.record;
+      else {
+        try {
+          if (prepared) throw prepared.error;
+          onRecord = await hub.read(row, member?.walletAddress ?? null, proposal.externalId);
+        } catch (error) {
+          if (!mayGoUnchecked) return retry("hub_unavailable", error);
+          checks.ownVote = "unchecked";
+          hubDown = error;
+        }
       }
-      const seen = reconcileSnapshotVote(mine, { choice: row.choice as SnapshotChoice, voteId: row.voteId });
-      if (seen.state === "landed" || seen.state === "same_choice") {
-        return settle("confirmed", { failureReason: null, receipt: hubReceipt(seen.vote) }, { reconciled: seen.state });
+      if (onRecord) {
+        const seen = reconcileSnapshotVote(onRecord.mine, { choice: row.choice as SnapshotChoice, voteId: row.voteId });
+        if (seen.state === "landed" || seen.state === "same_choice") {
+          return settle("confirmed", null, { receipt: hubReceipt(seen.vote) }, { reconciled: seen.state });
+        }
+        if (seen.state === "other_choice") {
+          // Only Tribune holds the agent's key, and one row per proposal and agent signs one message: a different
+          // vote on record is not one of ours. Never overwrite what is not understood.
+          return settle(
+            "failed",
+            "other_vote_on_record",
+            { receipt: hubReceipt(seen.vote) },
+            { onRecord: seen.vote.id },
+          );
+        }
+        if (onRecord.theirs) return settle("skipped", "own_vote", {}, { memberVote: onRecord.theirs.id });
       }
-      if (seen.state === "other_choice") {
-        // Only Tribune holds the agent's key, and one row per proposal and agent signs one message: a different vote
-        // on record is not one of ours. Never overwrite what is not understood.
-        return settle(
-          "failed",
-          { failureReason: "other_vote_on_record", receipt: hubReceipt(seen.vote) },
-          { onRecord: seen.vote.id },
-        );
-      }
-      if (theirs) return settle("skipped", { failureReason: "own_vote" }, { memberVote: theirs.id });
-      if (row.attempts > maxAttempts) return settle("failed", { failureReason: "attempts_exhausted" });
+      if (row.attempts > maxAttempts) return settle("failed", "attempts_exhausted");
 
       const deadline = proposal.endAt.getTime() - 1_000 * Math.min(sendDeadlineSeconds, options.safetyMarginSeconds);
-      if (clock().getTime() >= deadline) {
-        return settle(row.voteId ? "failed" : "skipped", { failureReason: "proposal_closed" });
-      }
+      if (clock().getTime() >= deadline) return settle(row.voteId ? "failed" : "skipped", "proposal_closed");
 
-      // 2. Delegation: the agent's voting power at the proposal's snapshot, recorded.
+      // 2. Delegation: the agent's voting power at the proposal's snapshot, recorded with the next transition.
       if (row.votingPower === null || row.votingPower === "0") {
-        let power: number;
-        try {
-          power = (
-            await votes.votingPower({ voter: row.voterAddress, space: space.externalId, proposal: proposal.externalId })
-          ).vp;
-        } catch (error) {
-          return retry("hub_unavailable", error);
+        if (hubDown !== null) checks.votingPower = "unchecked";
+        else {
+          let power: number;
+          try {
+            power =
+              preparedPower ??
+              (
+                await votes.votingPower({
+                  voter: row.voterAddress,
+                  space: space.externalId,
+                  proposal: proposal.externalId,
+                })
+              ).vp;
+          } catch (error) {
+            if (!mayGoUnchecked) return retry("hub_unavailable", error);
+            checks.votingPower = "unchecked";
+            hubDown = error;
+            power = Number.NaN;
+          }
+          if (!Number.isNaN(power)) {
+            if (!(power > 0)) return settle("skipped", "no_voting_power", { votingPower: "0" });
+            found = { votingPower: String(power) };
+          }
         }
-        if (!(power > 0)) return settle("skipped", { failureReason: "no_voting_power", votingPower: "0" });
-        const moved = await prisma.cast.updateMany({
-          where: { id: fence.id, state: fence.state, attempts: fence.attempts },
-          data: { votingPower: String(power) },
-        });
-        if (moved.count !== 1) return { kind: "lost", castId: row.id };
       }
 
-      // 3. The member's word and the live decision, once more: a veto that came in since the claim wins.
-      const word = member ? await options.overrides.current(member.id, proposal.id) : null;
-      const engine = toEngineProposal(proposal);
-      const decision = context.decision && context.decision.staleAt === null ? context.decision : null;
-      const intent = castIntent({
-        decision: decision ? { outcome: decision.outcome, choice: decision.choice as SnapshotChoice | null } : null,
-        word,
-        votingType: engine.votingType,
-        choices: engine.choices,
-        privacy: proposal.privacy,
-        votedThemselves: false,
-      });
-      if (intent.kind === "skip") return settle("skipped", { failureReason: intent.reason });
-      if (intent.kind === "none" || canonicalJson(intent.choice) !== canonicalJson(row.choice)) {
+      // 3. The ballot once more: a veto or a new decision that came in since the claim wins.
+      let check: Awaited<ReturnType<typeof checkBallot>>;
+      try {
+        check = await checkBallot(row, context, { overrides: options.overrides, pooled: options.pooled });
+      } catch (error) {
+        if (row.voterKind !== "pooled") throw error;
+        return retry("pooled_unavailable", error instanceof Error ? error.message : error);
+      }
+      if (check.kind === "skip") return settle("skipped", check.reason);
+      if (check.kind === "stale") {
         // Not what was announced: back to planned, to be announced again before it can be cast.
-        const moved = await outbox.move(
-          fence,
+        return release(
           "planned",
+          "stale",
           { ...REPLAN, nextAttemptAt: null },
-          { action: "cast.stale", data: { why: "changed_before_signing" } },
+          { action: "cast.stale", data: { why: check.why } },
         );
-        return moved ? { kind: "released", castId: row.id, why: "stale" } : { kind: "lost", castId: row.id };
       }
 
       // 4. The pause switch, read right before signing.
@@ -201,40 +253,23 @@ export function createSnapshotCastRunner(options: SnapshotCastRunnerOptions): Sn
         prisma.space.findUniqueOrThrow({ where: { id: space.id }, select: { paused: true, mode: true } }),
       ]);
       if (switchState.paused || spaceNow.paused) {
-        const moved = await outbox.move(
-          fence,
-          "due",
-          { nextAttemptAt: null },
-          { action: "cast.released", data: { why: "paused" } },
-        );
-        return moved ? { kind: "released", castId: row.id, why: "paused" } : { kind: "lost", castId: row.id };
+        return release("due", "paused", { nextAttemptAt: null }, { action: "cast.released", data: { why: "paused" } });
       }
 
       const ballot = ballotOf(row, proposal, space);
       // 5. Dry-run: the message that would have been signed, recorded; nothing is sent.
       if (spaceNow.mode !== "live" || !options.caster) {
-        const built = buildVoteMessage(ballot, ballot.timestamp ?? Math.floor(clock().getTime() / 1000));
-        return settle(
-          "skipped",
-          {
-            failureReason: "dry_run",
-            dryRun: true,
-            payload: {
-              ...(row.payload as Prisma.JsonObject | null),
-              voter: row.voterAddress,
-              wouldSend: built.ok ? (built.message as unknown as Prisma.InputJsonValue) : null,
-              refusal: built.ok ? null : built.refusal.message,
-              noKeys: !options.caster,
-            },
-          },
-          { dryRun: true },
-        );
+        const nowSeconds = Math.floor(clock().getTime() / 1000);
+        const changes = dryRunChanges(row, ballot, { nowSeconds, hasKeys: Boolean(options.caster), checks });
+        return settle("skipped", "dry_run", changes, { dryRun: true, checks });
       }
+      // The space went live since the row was read: a live vote never goes out unchecked.
+      if (hubDown !== null) return retry("hub_unavailable", hubDown);
 
       // 6. Sign, pin, send.
       const agentIndex = row.agentIndex ?? member?.agentIndex;
-      if (agentIndex === undefined || agentIndex === null) return settle("failed", { failureReason: "no_signer" });
-      let outcome: Awaited<ReturnType<SnapshotCaster["cast"]>>;
+      if (agentIndex === undefined || agentIndex === null) return settle("failed", "no_signer");
+      let outcome: SnapshotCastOutcome;
       try {
         outcome = await options.caster.cast(agentIndex, ballot, {
           beforeSubmit: async (vote: SignedVote) => {
@@ -248,6 +283,7 @@ export function createSnapshotCastRunner(options: SnapshotCastRunnerOptions): Sn
               fence,
               "submitted",
               {
+                ...found,
                 voteId: vote.voteId,
                 voteTimestamp: vote.timestamp,
                 // Planned while the space was in dry-run, perhaps: what is sent now is a real vote.
@@ -263,6 +299,7 @@ export function createSnapshotCastRunner(options: SnapshotCastRunnerOptions): Sn
             if (!moved) throw new NotSent("lease_lost", "lease lost before sending");
             fence = moved.row;
             row = moved.row;
+            found = {};
           },
         });
       } catch (error) {
@@ -277,55 +314,11 @@ export function createSnapshotCastRunner(options: SnapshotCastRunnerOptions): Sn
         return retry("unexpected", error instanceof Error ? error.message : error);
       }
 
-      switch (outcome.kind) {
-        case "accepted":
-          return settle("confirmed", {
-            failureReason: null,
-            receipt: {
-              source: "sequencer",
-              id: outcome.receipt.id,
-              ipfs: outcome.receipt.ipfs,
-              relayer: outcome.receipt.relayer,
-            },
-          });
-        case "refused":
-          return settle("failed", { failureReason: outcome.code, receipt: { refusal: outcome.message } });
-        case "rejected": {
-          if (outcome.code === "duplicate_message" && row.voteId?.toLowerCase() === outcome.vote.voteId.toLowerCase()) {
-            // The sequencer stores messages by id, and this id is our pinned message's: it is on record, even if the
-            // hub has not shown it yet (the hub's tables can lag the sequencer).
-            return settle("confirmed", {
-              failureReason: null,
-              receipt: { source: "sequencer", id: outcome.vote.voteId, ipfs: null, duplicate: true },
-            });
-          }
-          if (REJECTIONS_TO_RECONCILE.has(outcome.code)) {
-            // "duplicate message" and friends: a vote from this agent may be on record; the hub says which.
-            try {
-              const after = await votes.voteOf({ voter: row.voterAddress, proposal: proposal.externalId });
-              const verdict = reconcileSnapshotVote(after, {
-                choice: row.choice as SnapshotChoice,
-                voteId: row.voteId,
-              });
-              if (verdict.state === "landed" || verdict.state === "same_choice") {
-                return settle(
-                  "confirmed",
-                  { failureReason: null, receipt: hubReceipt(verdict.vote) },
-                  { reconciled: outcome.code },
-                );
-              }
-            } catch (error) {
-              return retry("hub_unavailable", error);
-            }
-          }
-          return settle("failed", {
-            failureReason: outcome.code,
-            receipt: { status: outcome.status, description: outcome.description.slice(0, 500) },
-          });
-        }
-        case "retryable":
-          return retry(outcome.code, outcome.description, outcome.retryAfterMs);
-      }
+      const next = await afterSending(outcome, row, () =>
+        votes.voteOf({ voter: row.voterAddress, proposal: proposal.externalId }),
+      );
+      if (next.to === "due") return retry(next.code, next.detail, next.retryAfterMs);
+      return settle(next.to, next.reason, { receipt: next.receipt }, next.data);
     },
   };
 }
@@ -339,35 +332,3 @@ const REPLAN: CastChanges = {
   voteTimestamp: null,
   payload: Prisma.DbNull,
 };
-
-async function onRecord(
-  votes: SnapshotVoteReader,
-  agent: string,
-  wallet: string | null,
-  proposal: string,
-): Promise<{ mine: RecordedVote | null; theirs: RecordedVote | null }> {
-  const found = await votes.votesBy({ voters: wallet ? [agent, wallet] : [agent], proposals: [proposal] });
-  const newest = (address: string) =>
-    found
-      .filter((v) => v.voter.toLowerCase() === address.toLowerCase() && v.proposal === proposal)
-      .reduce<RecordedVote | null>((best, v) => (!best || v.created > best.created ? v : best), null);
-  return { mine: newest(agent), theirs: wallet ? newest(wallet) : null };
-}
-
-function hubReceipt(vote: RecordedVote): Prisma.InputJsonValue {
-  return { source: "hub", id: vote.id, created: vote.created, vp: vote.vp, ipfs: null };
-}
-
-function ballotOf(row: Cast, proposal: Proposal, space: Space): SnapshotBallot {
-  const payload = (row.payload ?? {}) as { digestHash?: string };
-  return {
-    space: space.externalId,
-    proposal: proposal.externalId,
-    votingType: toEngineProposal(proposal).votingType,
-    privacy: proposal.privacy,
-    choice: row.choice as SnapshotChoice,
-    reason: row.reason ?? "",
-    digestHash: payload.digestHash ?? "none",
-    ...(row.voteTimestamp === null ? {} : { timestamp: row.voteTimestamp }),
-  };
-}

@@ -12,8 +12,9 @@ import { buildDiscordServices } from "../../src/discord/buildDiscordServices.js"
 import { deployCommands } from "../../src/discord/deployCommands.js";
 import { connectDiscord } from "../../src/discord/discordClient.js";
 import type { DiscordServices } from "../../src/discord/discordServices.js";
-import { createInteractionRouter } from "../../src/discord/interactionRouter.js";
+import { type AcknowledgedInfo, createInteractionRouter } from "../../src/discord/interactionRouter.js";
 import { createThreadPublisher, type ThreadPublisher } from "../../src/discord/threadPublisher.js";
+import { warmUp } from "../../src/discord/warmUp.js";
 import type { PrismaClient } from "../../src/generated/prisma/client.js";
 import { announceProposal, jobCatalog } from "../../src/jobs/jobCatalog.js";
 import { createJobQueue, type JobQueue } from "../../src/jobs/jobQueue.js";
@@ -24,7 +25,6 @@ import { createDecisionService, type DecisionService } from "../../src/values/de
 import { offlineProfileCompiler } from "../../src/values/offlineCompiler.js";
 import type { ProfileCompiler } from "../../src/values/profileCompiler.js";
 import { createProfileStore } from "../../src/values/profileStore.js";
-import { DEFAULT_TAXONOMY } from "../../src/values/taxonomy.js";
 import { createTaxonomyStore } from "../../src/values/taxonomyStore.js";
 import { createKeyring } from "../../src/voting/keyring.js";
 import { createMemberAgents } from "../../src/voting/memberAgents.js";
@@ -65,6 +65,8 @@ export const WEB_BASE_URL = "http://127.0.0.1:1";
 export interface DiscordFaceOptions {
   /** How long a handler may take before the router defers for it (the router's default otherwise). */
   deferAfterMs?: number;
+  /** Told of every acknowledgement the router makes (as the metrics would be). */
+  onAcknowledged?: (info: AcknowledgedInfo) => void;
   /** Run the announce worker that brings threads up to date (default true). */
   workAnnounce?: boolean;
   /** Turns a profile statement into weights (default: the offline compiler); a test may make it slow, like an LLM. */
@@ -165,13 +167,7 @@ export async function connectTribune(
     { enabled: true, token, applicationId: APP, guildId: GUILD, apiUrl: discord.apiUrl, stewardRole: STEWARD_ROLE },
     definitions,
   );
-  // First uses that run synchronously for a while (the database client loading its query compiler, the offline
-  // lexicon building its patterns, the first key derivation's curve tables) can hold the event loop past Discord's
-  // 3 s on a busy machine. A running bot has long paid for them; the harness pays before going online too.
   const keyring = createKeyring(new Secret(TEST_MNEMONIC));
-  await prisma.space.count();
-  await offlineProfileCompiler.compile("Warm-up: treasury prudence.", DEFAULT_TAXONOMY);
-  keyring.address(0);
   const audit = createAuditLog({ prisma });
   const queue = createJobQueue({
     sql: db.sql,
@@ -199,7 +195,14 @@ export async function connectTribune(
     prisma,
     audit,
     jobs: queue,
-    spaces: createSpaceAdmin({ prisma, audit, liveCastingAvailable: options.liveCastingAvailable ?? true }),
+    // The same keyring members' agents come from gives a pooled space its delegate (also when the keys are local
+    // and live casting is off: pooled dry-runs need an address too).
+    spaces: createSpaceAdmin({
+      prisma,
+      audit,
+      liveCastingAvailable: options.liveCastingAvailable ?? true,
+      keyring,
+    }),
     casting,
     members: createMemberAgents({ prisma, audit, keyring }),
     profiles: createProfileStore({ prisma, audit, taxonomies, compiler: options.compiler ?? offlineProfileCompiler }),
@@ -211,6 +214,8 @@ export async function connectTribune(
       signLoginLink({ secret: new Secret(SIGNING_SECRET), baseUrl: WEB_BASE_URL, discordUserId }),
     castSafetyMarginSeconds: 60,
   });
+  // As startDiscord.ts: the slow first uses are paid before going online.
+  await warmUp({ ...services, keyring });
   const client = await connectDiscord({ token, apiUrl: discord.apiUrl, logger, readyTimeoutMs: 20_000 });
   const router = createInteractionRouter({
     commands,
@@ -219,6 +224,7 @@ export async function connectTribune(
     stewardRole: STEWARD_ROLE,
     logger,
     deferAfterMs: options.deferAfterMs,
+    onAcknowledged: options.onAcknowledged,
   });
   client.on(Events.InteractionCreate, (interaction) => void router(interaction));
   const publisher = createThreadPublisher({

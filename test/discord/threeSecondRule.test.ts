@@ -3,11 +3,13 @@
 // a database call that takes 4 s), and the fake's clock says when the first answer came: a deferral, well in time,
 // then the answer as an edit of "thinking…". A fast handler answers at once, without a deferral.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AcknowledgedInfo } from "../../src/discord/interactionRouter.js";
 import type { PrismaClient, Space } from "../../src/generated/prisma/client.js";
 import { offlineProfileCompiler } from "../../src/values/offlineCompiler.js";
 import type { ProfileCompiler } from "../../src/values/profileCompiler.js";
 import type { InteractionRun } from "../fakes/discord/fakeDiscord.js";
 import { LOADING } from "../fakes/discord/limits.js";
+import { eventually } from "../support/eventually.js";
 import { digestedProposal, followSpace, submitStatement, text } from "./discordFixtures.js";
 import { ALICE, APP, CHANNEL, type DiscordHarness, GUILD, startDiscordHarness } from "./discordHarness.js";
 
@@ -42,9 +44,15 @@ const slowDatabase = (prisma: PrismaClient): PrismaClient =>
 
 let h: DiscordHarness;
 let space: Space;
+/** What the router told its `onAcknowledged` observer (the metrics' hook). */
+const acks: AcknowledgedInfo[] = [];
 
 beforeAll(async () => {
-  h = await startDiscordHarness({ compiler: slowCompiler, wrapPrisma: slowDatabase });
+  h = await startDiscordHarness({
+    compiler: slowCompiler,
+    wrapPrisma: slowDatabase,
+    onAcknowledged: (info) => acks.push(info),
+  });
   space = await followSpace(h);
   await digestedProposal(h, space);
 }, 120_000);
@@ -106,5 +114,29 @@ describe("the 3-second rule", () => {
     expect(reply.content).toMatch(/Fund the grants council/);
     expect(reply.history).toEqual([]);
     expect(editsOf(run)).toEqual([]);
+  });
+
+  it("a burst of commands at once: the ones that find the bot busy are deferred before any work, none is lost", async () => {
+    acks.length = 0;
+    const burst = 40;
+    const runs = Array.from({ length: burst }, () =>
+      h.discord.slashCommand({ guildId: GUILD, channelId: CHANNEL, userId: ALICE, name: "proposals" }),
+    );
+    const answers = await Promise.all(runs.map((run) => run.acknowledged));
+    for (const ack of answers) expect(ack.latencyMs).toBeLessThan(DEADLINE_MS);
+    // Only while fewer than 3 others are in flight may a command start working before its acknowledgement.
+    const deferred = answers.filter((ack) => ack.type === 5).length;
+    expect(deferred).toBeGreaterThanOrEqual(burst - 3);
+    const replies = await Promise.all(runs.map((run) => run.finalReply({ timeoutMs: 20_000 })));
+    for (const reply of replies) expect(reply.content).toMatch(/Fund the grants council/);
+    // The observer heard of each acknowledgement, deferred or not, as the fake saw it.
+    await eventually(
+      async () => acks.length,
+      (n) => n >= burst,
+      5_000,
+    );
+    expect(acks.filter((a) => a.command === "proposals")).toHaveLength(burst);
+    expect(acks.filter((a) => a.deferred)).toHaveLength(deferred);
+    for (const ack of acks) expect(ack.ms).toBeGreaterThanOrEqual(0);
   });
 });

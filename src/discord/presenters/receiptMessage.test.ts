@@ -71,12 +71,10 @@ describe("receipts", () => {
     const failed = receiptMessage(receipt({ kind: "failed", reason: "rejected", detail: "signature invalid" }));
     expect(failed.embeds[0]?.title).toMatch(/^Vote not cast: it failed/);
     expect(failed.embeds[0]?.description).toBe(
-      "No vote was cast for <@111111111111111111> because the Snapshot hub refused the vote.\n> signature invalid",
+      "No vote was cast for <@111111111111111111> because the vote was refused.\n> signature invalid",
     );
     const skipped = receiptMessage(receipt({ kind: "skipped", reason: "vetoed", detail: null }));
-    expect(skipped.embeds[0]?.description).toBe(
-      "No vote was cast for <@111111111111111111> because the member vetoed it.",
-    );
+    expect(skipped.embeds[0]?.description).toBe("No vote was cast for <@111111111111111111> because you vetoed it.");
     const unknown = receiptMessage(receipt({ kind: "failed", reason: "gas_spike", detail: HOSTILE.repeat(50) }));
     expect(unknown.embeds[0]?.description).toContain("because of a problem Tribune has no words for (gas spike)");
     expect(allText([unknown])).not.toMatch(/@everyone|<@&/);

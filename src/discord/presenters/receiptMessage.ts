@@ -1,5 +1,6 @@
 import * as chains from "viem/chains";
 import { clip } from "../../values/plainText.js";
+import { CAST_REASONS, isCastReason } from "../../voting/castReasons.js";
 import { maskedLink, safeClip, safeInline, safeText, userMention } from "./hostileText.js";
 import { layoutEmbeds } from "./limits.js";
 import { type PresentedMessage, presentMessage } from "./presentedMessage.js";
@@ -15,26 +16,6 @@ import type { ReceiptView, VoterView } from "./views.js";
  * @see https://github.com/snapshot-labs/snapshot.js/blob/master/src/gateways.json
  */
 export const IPFS_GATEWAY = "https://ipfs.snapshot.box/ipfs/";
-
-/** Why a vote was skipped or failed, in words that complete "…because". Codes not listed are shown as they are. */
-export const CAST_REASON_WORDS: Readonly<Record<string, string>> = {
-  vetoed: "the member vetoed it",
-  own_vote: "the member voted themselves",
-  asked: "the member was asked and had not answered when the proposal ended",
-  never: "the member votes on these themselves",
-  superseded: "a newer decision replaced it",
-  paused: "casting was paused by a steward until the proposal ended",
-  proposal_closed: "the proposal closed before the vote could be cast",
-  proposal_canceled: "the proposal was canceled",
-  no_voting_power: "no voting power was delegated at the proposal's snapshot",
-  shielded: "the proposal hides votes until it ends (shielded voting), and Tribune does not cast on those",
-  already_voted: "this address had already voted",
-  rejected: "the Snapshot hub refused the vote",
-  reverted: "the transaction was reverted",
-  timeout: "neither the hub nor the chain answered in time (it is checked again before any retry)",
-  insufficient_funds: "the voting address cannot pay for the transaction",
-  no_signer: "no key is configured to sign with",
-};
 
 let explorers: Map<number, string | null> | undefined;
 
@@ -108,9 +89,19 @@ function voterText(voter: VoterView): string {
   return (voter.member.privacy === "public" ? userMention(voter.member.discordUserId) : null) ?? "a delegator";
 }
 
-/** A skip or failure code in words; an unknown code is shown as it is, inert. */
+/**
+ * A skip or failure code in the outbox's own words (src/voting/castReasons.ts; each completes "…because"), addressed
+ * to the member it concerns; an unknown code is shown as it is, inert.
+ */
 export function reasonWords(code: string): string {
-  return CAST_REASON_WORDS[code] ?? `of a problem Tribune has no words for (${safeInline(code.replace(/_/g, " "))})`;
+  // Own keys only: a code such as "constructor" must not find Object's own properties.
+  const known = isCastReason(code) ? CAST_REASONS[code] : undefined;
+  return known ?? `of a problem Tribune has no words for (${safeInline(code.replace(/_/g, " "))})`;
+}
+
+/** A vote id or hash as a receipt line shows it: inline code, or inert text when it is not plain. */
+export function voteIdText(id: string): string {
+  return code(id);
 }
 
 /** An id as inline code when it is plain letters and digits (inline code shows escapes literally), else inert text. */
@@ -122,7 +113,8 @@ function ipfsLink(hash: string): string {
   return /^[A-Za-z0-9]{10,100}$/.test(hash) ? maskedLink(hash, `${IPFS_GATEWAY}${hash}`) : code(hash);
 }
 
-function transactionLink(chainId: number, hash: string): string {
+/** A transaction hash linked on the chain's explorer, or as plain code when the explorer or the hash is unknown. */
+export function transactionLink(chainId: number, hash: string): string {
   const explorer = blockExplorer(chainId);
   if (!explorer || !/^0x[0-9a-fA-F]{64}$/.test(hash)) return code(hash);
   return maskedLink(hash, `${explorer.replace(/\/$/, "")}/tx/${hash}`);

@@ -125,6 +125,32 @@ export interface ReceiptView {
   auditHash: string | null;
 }
 
+/** One settled vote in the thread's receipts message. */
+export interface ReceiptEntryView {
+  voter: VoterView;
+  /** The ballot as stored (Cast.choice): a Snapshot choice, or a Governor's `{ fractional: {…} }` split. */
+  choice: SnapshotChoice | { fractional: Record<string, string> } | null;
+  result: CastResultView;
+  /** When it settled. */
+  at: Date;
+}
+
+/** A pooled vote's members who were not in it, and why (a skip code, see receiptMessage.ts). */
+export interface PoolReceiptView {
+  /** Members whose ballot counted in the pooled vote. */
+  counted: number;
+  leftOut: { member: MemberRef | null; why: string }[];
+}
+
+/** "Receipts": every settled vote of a proposal, in one message kind that is edited as more settle. */
+export interface ReceiptsView {
+  proposal: ProposalView;
+  power: PowerUnit;
+  /** Personal votes, oldest settled first; the pooled delegate's vote, if any, with its pool. */
+  entries: ReceiptEntryView[];
+  pool: PoolReceiptView | null;
+}
+
 /** Why a member must act before the end. */
 export type ReminderNeed = "answer" | "delegate";
 
