@@ -14,6 +14,7 @@ describe("loadConfig defaults", () => {
         applicationId: undefined,
         guildId: undefined,
         apiUrl: "https://discord.com/api",
+        shards: "auto",
       },
       llm: { provider: "offline", model: "claude-sonnet-5-5", timeoutMs: 60_000, maxRetries: 2 },
       sources: {
@@ -157,8 +158,23 @@ describe("loadConfig problems", () => {
     ["DISCORD_APPLICATION_ID", "my-app", 'DISCORD_APPLICATION_ID must be a Discord id (17–20 digits), got "my-app"'],
     ["DISCORD_GUILD_ID", "12", 'DISCORD_GUILD_ID must be a Discord id (17–20 digits), got "12"'],
     ["HOST", "local host", 'HOST must be a host name or IP address, got "local host"'],
+    ["DISCORD_SHARDS", "many", 'DISCORD_SHARDS must be "auto" or shard ids separated by commas (e.g. 0,1), got "many"'],
+    ["DISCORD_SHARD_COUNT", "0", 'DISCORD_SHARD_COUNT must be a whole number ≥ 1, got "0"'],
   ])("reports %s=%s", (name, raw, message) => {
     expect(problemsOf({ [name]: raw })).toEqual([message]);
+  });
+
+  it("needs the shard count with a list of shard ids, and every id below it", () => {
+    expect(problemsOf({ DISCORD_SHARDS: "0,1" })).toEqual([
+      "DISCORD_SHARD_COUNT must be set when DISCORD_SHARDS lists shard ids (the bot's total number of shards)",
+    ]);
+    expect(problemsOf({ DISCORD_SHARDS: "1,2", DISCORD_SHARD_COUNT: "2" })).toEqual([
+      "DISCORD_SHARDS names shard(s) 2, but DISCORD_SHARD_COUNT is 2 (ids run from 0 to 1)",
+    ]);
+    expect(loadConfig({ DISCORD_SHARDS: "1, 0", DISCORD_SHARD_COUNT: "4" }).discord).toMatchObject({
+      shards: [0, 1],
+      shardCount: 4,
+    });
   });
 
   it("cuts a long bad value short when echoing it", () => {

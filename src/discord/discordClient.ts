@@ -11,6 +11,12 @@ export interface DiscordClientOptions {
   token: Secret;
   apiUrl: string;
   logger: Logger;
+  /**
+   * discord.js's own sharding: "auto" runs every shard Discord recommends in this process; a list runs those shard
+   * ids of `shardCount`, so several gateway processes (on several machines) share a bot in many guilds.
+   */
+  shards?: "auto" | readonly number[];
+  shardCount?: number;
   /** How long to wait for the gateway's READY before giving up. */
   readyTimeoutMs?: number;
 }
@@ -20,8 +26,11 @@ export class DiscordLoginError extends TribuneError {}
 
 /** Logs in and resolves once the client is ready. */
 export async function connectDiscord(options: DiscordClientOptions): Promise<Client<true>> {
+  const shards = options.shards ?? "auto";
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
+    shards: shards === "auto" ? "auto" : [...shards],
+    ...(shards !== "auto" && options.shardCount ? { shardCount: options.shardCount } : {}),
     rest: { api: options.apiUrl, timeout: 15_000, retries: 3 },
   });
   client.on(Events.Error, (error) => options.logger.error({ err: error }, "discord client error"));

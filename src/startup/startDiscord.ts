@@ -83,7 +83,13 @@ export async function startDiscord(
   });
   // First uses block the event loop for a while: paid before login, not by the first members' interactions.
   logger.info(await warmUp({ ...services, keyring }), "discord warmed up");
-  const client = await connectDiscord({ token, apiUrl: config.discord.apiUrl, logger });
+  const client = await connectDiscord({
+    token,
+    apiUrl: config.discord.apiUrl,
+    logger,
+    shards: config.discord.shards,
+    shardCount: config.discord.shardCount,
+  });
   const router = createInteractionRouter({
     commands,
     components,

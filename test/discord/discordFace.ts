@@ -164,7 +164,16 @@ export async function connectTribune(
   });
   const token = new Secret(discord.token);
   await deployCommands(
-    { enabled: true, token, applicationId: APP, guildId: GUILD, apiUrl: discord.apiUrl, stewardRole: STEWARD_ROLE },
+    {
+      enabled: true,
+      token,
+      applicationId: APP,
+      guildId: GUILD,
+      apiUrl: discord.apiUrl,
+      stewardRole: STEWARD_ROLE,
+      shards: "auto",
+      shardCount: undefined,
+    },
     definitions,
   );
   const keyring = createKeyring(new Secret(TEST_MNEMONIC));
