@@ -8,7 +8,7 @@ import type { Database } from "../db/database.js";
 import { blockExplorer } from "../discord/presenters/receiptMessage.js";
 import type { Cast } from "../generated/prisma/client.js";
 import type { Logger } from "../log/logger.js";
-import { createChainClient } from "../sources/governor/chainClient.js";
+import { createChainClients } from "../sources/governor/chainClients.js";
 import { createHubClient } from "../sources/snapshot/hubClient.js";
 import { createSnapshotVoteReader } from "../sources/snapshot/voteReader.js";
 import { createCastingSwitch } from "../spaces/castingSwitch.js";
@@ -73,12 +73,7 @@ export function castingParts(
         })
       : null,
   });
-  const chains = new Map(
-    Object.entries(config.sources.rpcUrls).map(([id, url]) => [
-      Number(id),
-      createChainClient({ chainId: Number(id), url, timeoutMs: config.governor.rpcTimeoutMs }),
-    ]),
-  );
+  const chains = createChainClients(config);
   const relayerKey = config.voting.relayerPrivateKey;
   const governor = createGovernorCastRunner({
     ...common,

@@ -4,7 +4,7 @@ import type { Config } from "../config/loadConfig.js";
 import type { Database } from "../db/database.js";
 import type { JobQueue } from "../jobs/jobQueue.js";
 import type { Logger } from "../log/logger.js";
-import { createChainClient } from "../sources/governor/chainClient.js";
+import { createChainClients } from "../sources/governor/chainClients.js";
 import { createGovernorWatcher } from "../sources/governor/governorWatcher.js";
 import type { EndingSoon } from "../sources/snapshot/stateSweep.js";
 import { createTallyClient } from "../sources/tally/tallyClient.js";
@@ -36,12 +36,7 @@ export function startGovernors(
     tally.start(config.governor.pollSeconds);
     return { stop: () => tally.stop() };
   }
-  const clients = new Map(
-    Object.entries(config.sources.rpcUrls).map(([id, url]) => [
-      Number(id),
-      createChainClient({ chainId: Number(id), url, timeoutMs: config.governor.rpcTimeoutMs }),
-    ]),
-  );
+  const clients = createChainClients(config);
   const watcher = createGovernorWatcher({
     prisma: deps.db.prisma,
     audit: deps.audit,
