@@ -218,3 +218,19 @@ export function packEmbeds(embeds: readonly APIEmbed[]): APIEmbed[][] {
   if (current.length > 0) messages.push(current);
   return messages;
 }
+
+/**
+ * The most of `total` lines that `fits`, by bisection (more lines never take fewer messages, so `fits` is monotone);
+ * `total` at once when everything fits.
+ */
+export function mostThatFit(total: number, fits: (shown: number) => boolean): number {
+  if (fits(total)) return total;
+  let low = 0;
+  let high = total;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (fits(mid)) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}

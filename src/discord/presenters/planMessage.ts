@@ -1,7 +1,14 @@
 import { type APIEmbed, ButtonStyle } from "discord.js";
 import { LINE_MAX_CHARS } from "../../values/explainDecision.js";
 import { safeClip, userMention } from "./hostileText.js";
-import { EMBED_DESCRIPTION_MAX, EMBEDS_TOTAL_MAX, layoutEmbeds, packBlocks, packEmbeds } from "./limits.js";
+import {
+  EMBED_DESCRIPTION_MAX,
+  EMBEDS_TOTAL_MAX,
+  layoutEmbeds,
+  mostThatFit,
+  packBlocks,
+  packEmbeds,
+} from "./limits.js";
 import { formatCount, formatPowerWithUnit, parsePower } from "./powerAmounts.js";
 import { breakdownLines, pooledLines, powerBreakdown } from "./powerBreakdown.js";
 import { button, buttonRows, customId, embedMessages, type PresentedMessage } from "./presentedMessage.js";
@@ -134,14 +141,5 @@ function fittingMembers(view: PlanView, header: readonly APIEmbed[], maxMessages
     );
   };
   const fits = (shown: number) => packEmbeds([...header, ...build(shown)]).length <= maxMessages;
-  if (lines.length === view.members.length && fits(lines.length)) return build(lines.length);
-  // The most lines that fit, by bisection: more lines never take fewer messages.
-  let low = 0;
-  let high = lines.length;
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (fits(mid)) low = mid;
-    else high = mid - 1;
-  }
-  return build(low);
+  return build(mostThatFit(lines.length, fits));
 }

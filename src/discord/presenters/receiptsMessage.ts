@@ -1,7 +1,14 @@
 import type { APIEmbed } from "discord.js";
 import type { SnapshotChoice } from "../../values/votingTypes.js";
 import { maskedLink, safeClip, userMention } from "./hostileText.js";
-import { EMBED_DESCRIPTION_MAX, EMBEDS_TOTAL_MAX, layoutEmbeds, packBlocks, packEmbeds } from "./limits.js";
+import {
+  EMBED_DESCRIPTION_MAX,
+  EMBEDS_TOTAL_MAX,
+  layoutEmbeds,
+  mostThatFit,
+  packBlocks,
+  packEmbeds,
+} from "./limits.js";
 import { formatCount, formatPowerWithUnit, parsePower } from "./powerAmounts.js";
 import { embedMessages, type PresentedMessage } from "./presentedMessage.js";
 import { ballotText, COLOURS, proposalTitle, proposalUrl } from "./proposalText.js";
@@ -157,14 +164,5 @@ function fittingLines(view: ReceiptsView, header: readonly APIEmbed[], maxMessag
     return embeds;
   };
   const fits = (shown: number) => packEmbeds([...header, ...build(shown)]).length <= maxMessages;
-  if (lines.length === view.entries.length && fits(lines.length)) return build(lines.length);
-  // The most lines that fit, by bisection: more lines never take fewer messages.
-  let low = 0;
-  let high = lines.length;
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (fits(mid)) low = mid;
-    else high = mid - 1;
-  }
-  return build(low);
+  return build(mostThatFit(lines.length, fits));
 }
