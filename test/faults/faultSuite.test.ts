@@ -188,18 +188,30 @@ describe("the fault suite", () => {
     for (const version of versions) expect(version._count.digests).toBe(1);
     // Every thread message once: the bot's messages (in the threads and, for a thread started from a message, in the
     // channel) are exactly the ones Tribune recorded; a second post of anything would be a message no row names.
-    const threads = await prisma.proposalThread.findMany({ include: { messages: true } });
-    expect(threads).toHaveLength(ids.length);
-    const recorded = new Set(
-      threads.flatMap((thread) => [
-        ...thread.messages.map((m) => m.discordMessageId),
-        ...(thread.messageId ? [thread.messageId] : []),
-      ]),
+    // The last settled vote's receipts may still be on their way: a post lands on Discord just before its row is
+    // recorded, so read both until they agree (a second post of anything never would) or time runs out.
+    const readPosts = async () => {
+      const threads = await prisma.proposalThread.findMany({ include: { messages: true } });
+      const recorded = new Set(
+        threads.flatMap((thread) => [
+          ...thread.messages.map((m) => m.discordMessageId),
+          ...(thread.messageId ? [thread.messageId] : []),
+        ]),
+      );
+      const posted = [CHANNEL, ...threads.map((thread) => thread.threadId)]
+        .flatMap((channelId) => discord.messages(channelId))
+        .filter((m) => m.authorId === discord.botUserId && m.type === 0 && !m.ephemeral)
+        .map((m) => m.id)
+        .sort();
+      return { threads, recorded, posted };
+    };
+    const { threads, recorded, posted } = await eventually(
+      readPosts,
+      (read) => read.posted.join() === [...read.recorded].sort().join(),
+      60_000,
     );
-    const posted = [CHANNEL, ...threads.map((thread) => thread.threadId)]
-      .flatMap((channelId) => discord.messages(channelId))
-      .filter((m) => m.authorId === discord.botUserId && m.type === 0 && !m.ephemeral);
-    expect(posted.map((m) => m.id).sort()).toEqual([...recorded].sort());
+    expect(threads).toHaveLength(ids.length);
+    expect(posted).toEqual([...recorded].sort());
     expect(discord.threads(CHANNEL)).toHaveLength(ids.length);
     // Every due vote cast once: one vote per agent and proposal on the sequencer, matching the confirmed rows.
     const confirmed = casts.filter((c) => c.state === "confirmed");
