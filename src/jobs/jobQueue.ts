@@ -1,3 +1,4 @@
+import { setTimeout as sleepFor } from "node:timers/promises";
 import PgBoss from "pg-boss";
 import type { SqlRunner } from "../db/sqlRunner.js";
 import type { JobDefinition, JobPayload } from "./jobDefinition.js";
@@ -132,14 +133,29 @@ async function ensureQueue(boss: PgBoss, job: JobDefinition): Promise<void> {
     await boss.updateQueue(job.name, policy);
     return;
   }
-  try {
-    await boss.createQueue(job.name, policy);
-  } catch (error) {
-    // Another process created it between our check and our insert: take its row and bring the policy up to date.
-    if ((error as { code?: string }).code !== "23505") throw error;
-    await boss.updateQueue(job.name, policy);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      // create_queue inserts the queue row, then adds the job partition's foreign key to the queue table. Two
+      // processes creating one queue at once (a deploy starting several) can deadlock there; PostgreSQL aborts one,
+      // and its retry finds the row the other committed (ON CONFLICT DO NOTHING) and stops.
+      await boss.createQueue(job.name, policy);
+      break;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === "40P01" && attempt < QUEUE_CREATE_ATTEMPTS) {
+        await sleepFor(50 + Math.random() * 200 * attempt);
+        continue;
+      }
+      // Another process created it between our check and our insert: its row stands; the policy is updated below.
+      if (code !== "23505") throw error;
+      break;
+    }
   }
+  await boss.updateQueue(job.name, policy);
 }
+
+/** A deadlock victim retries this often; each deadlock lets one creator through, so a few always suffice. */
+const QUEUE_CREATE_ATTEMPTS = 8;
 
 /**
  * pg-boss sends both parameterised single statements and parameterless multi-statement scripts (its schema

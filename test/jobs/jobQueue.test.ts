@@ -84,4 +84,25 @@ describe("job queue", () => {
     expect(first).toEqual(expect.any(String));
     expect(second).toBeNull();
   });
+
+  it("starts in several processes at once on a fresh schema: each creates or finds every queue, none fails", async (context) => {
+    if (!t.url) return context.skip("the embedded engine has one connection: processes cannot start side by side");
+    // Four gateways and workers starting together (a compose up, a rolling deploy) all create the catalog's queues.
+    // pg-boss's create_queue inserts the queue row and then alters the job table, so two creators of one queue can
+    // deadlock; a start must ride that out, not fail.
+    const schema = `pgboss_race_${Date.now()}`;
+    const handles = await Promise.all(Array.from({ length: 4 }, () => t.connect(2)));
+    const starters = handles.map((handle) =>
+      createJobQueue({ sql: handle.sql, catalog: [...jobCatalog, flaky], onError: () => undefined, schema }),
+    );
+    try {
+      await Promise.all(starters.map((starter) => starter.start()));
+      const names = await t.db.sql.query<{ name: string }>(`SELECT name FROM ${schema}.queue`);
+      expect(names.rows.map((row) => row.name)).toEqual(
+        expect.arrayContaining([...jobCatalog, flaky].map((job) => job.name)),
+      );
+    } finally {
+      await Promise.all(starters.map((starter) => starter.stop(1_000)));
+    }
+  });
 });
