@@ -10,8 +10,9 @@ export interface DigestJobOptions {
 
 /**
  * The handler of "digest.proposal". Idempotent: the service stores at most one digest per key. Only transient model
- * failures throw, so the queue's bounded retry policy applies to them and to nothing else; a refusal, a truncated or
- * malformed answer, or a refused credential is recorded and returned, not retried.
+ * failures throw, so the queue's bounded retry policy applies to them and to nothing else. A truncated or malformed
+ * answer is asked again by the service itself, a bounded number of times (answerRetry.ts); a refusal, a refused
+ * credential or a refused request is recorded and returned, never retried.
  */
 export function createDigestJobHandler({ service, onResult }: DigestJobOptions): JobHandler<typeof digestProposal> {
   return async (payload, { signal }) => {

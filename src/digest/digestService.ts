@@ -8,9 +8,9 @@ import { recordLlmCall } from "../llm/llmCallLog.js";
 import { LlmError } from "../llm/llmError.js";
 import { NO_USAGE } from "../llm/llmProvider.js";
 import { taxonomySchema } from "../values/taxonomy.js";
+import { DEFAULT_ANSWER_RETRIES, produceDigestWithAnswerRetry, type RetriedOutcome } from "./answerRetry.js";
 import type { Digester } from "./digester.js";
 import { bodyWithActions, type DigestInput, type ForumPost, forumPostSchema } from "./digestInput.js";
-import { produceDigest } from "./produceDigest.js";
 
 // The digest step: one proposal version in, at most one digest per (content hash, prompt version, provider+model,
 // taxonomy version) out, whatever the number of members and however often the job runs. A new digest supersedes the
@@ -22,16 +22,28 @@ export interface DigestServiceOptions {
   digester: Digester;
   /** Where `values.decide` is enqueued once a digest is stored. */
   jobs: Pick<JobQueue, "enqueue">;
+  /** Further tries after a malformed model answer (cut off, empty, off-schema); defaults to DEFAULT_ANSWER_RETRIES. */
+  answerRetries?: number;
   clock?: () => Date;
 }
 
-/** What became of one request; only transient model failures are thrown (so the job queue retries them). */
+/**
+ * What became of one request; only transient model failures are thrown (so the job queue retries them). `attempts`
+ * counts the model answers it took, malformed ones tried again included.
+ */
 export type DigestVersionResult =
-  | { status: "stored"; digestId: string; flagged: boolean; unreliable: boolean; staleDecisions: number }
+  | {
+      status: "stored";
+      digestId: string;
+      flagged: boolean;
+      unreliable: boolean;
+      staleDecisions: number;
+      attempts: number;
+    }
   | { status: "existing"; digestId: string }
   | { status: "superseded"; currentContentHash: string }
   | { status: "missing"; detail: string }
-  | { status: "no_digest"; reason: string; detail: string }
+  | { status: "no_digest"; reason: string; detail: string; attempts: number }
   | { status: "failed"; kind: string; message: string };
 
 export interface DigestService {
@@ -58,6 +70,7 @@ export class TaxonomyInvalidError extends TribuneError {
 /** Builds the digest step over its dependencies. */
 export function createDigestService(options: DigestServiceOptions): DigestService {
   const { prisma, audit, digester, jobs } = options;
+  const answerRetries = options.answerRetries ?? DEFAULT_ANSWER_RETRIES;
   const clock = options.clock ?? (() => new Date());
   const producer = digester.producer;
 
@@ -121,9 +134,37 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
       };
       const call = { purpose: "digest", ...producer, spaceId: proposal.spaceId, proposalId };
 
-      let outcome: Awaited<ReturnType<typeof produceDigest>>;
+      let retried: RetriedOutcome;
       try {
-        outcome = await produceDigest(digester, input, signal);
+        retried = await produceDigestWithAnswerRetry(digester, input, {
+          retries: answerRetries,
+          ...(signal ? { signal } : {}),
+          // A discarded answer was paid for: its call is recorded, and stewards see in the audit log why it was
+          // asked again. The attempt that ends the run is recorded below, with the digest or the failure.
+          onRetry: async (discarded) => {
+            await recordLlmCall(prisma, {
+              ...call,
+              usage: discarded.usage,
+              costUsd: discarded.costUsd,
+              failure: discarded.reason,
+            });
+            await audit.append({
+              action: "digest.retrying",
+              actor: ACTOR,
+              spaceId: proposal.spaceId,
+              proposalId,
+              data: {
+                proposalVersionId,
+                producer,
+                attempt: discarded.attempt,
+                maxAttempts: answerRetries + 1,
+                reason: discarded.reason,
+                detail: discarded.detail.slice(0, 500),
+                costUsd: discarded.costUsd.toFixed(6),
+              },
+            });
+          },
+        });
       } catch (error) {
         if (!(error instanceof LlmError)) throw error;
         await recordLlmCall(prisma, { ...call, usage: NO_USAGE, costUsd: 0, failure: error.kind });
@@ -137,6 +178,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
         });
         return { status: "failed", kind: error.kind, message: error.message };
       }
+      const { outcome, attempts, totalUsage, totalCostUsd } = retried;
       const notes = skippedPosts > 0 ? [`forum_posts_unreadable: ${skippedPosts}`] : [];
       // The call is accounted for whatever happens next: it was made, and it cost what it cost.
       await recordLlmCall(prisma, {
@@ -158,9 +200,11 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
             reason: outcome.reason,
             detail: outcome.detail,
             screenFindings: outcome.findings.screen.length,
+            attempts,
+            costUsd: totalCostUsd.toFixed(6),
           },
         });
-        return { status: "no_digest", reason: outcome.reason, detail: outcome.detail };
+        return { status: "no_digest", reason: outcome.reason, detail: outcome.detail, attempts };
       }
 
       const findings = { ...outcome.findings, notes: [...outcome.findings.notes, ...notes] };
@@ -175,11 +219,12 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
               flagged: outcome.assessment.flagged,
               unreliable: outcome.assessment.unreliable,
               findings,
-              inputTokens: outcome.usage.inputTokens,
-              outputTokens: outcome.usage.outputTokens,
-              cacheReadTokens: outcome.usage.cacheReadTokens,
-              cacheWriteTokens: outcome.usage.cacheWriteTokens,
-              costUsd: outcome.costUsd.toFixed(6),
+              // What the digest cost to make: every attempt of this run, so a retry's spend shows with it.
+              inputTokens: totalUsage.inputTokens,
+              outputTokens: totalUsage.outputTokens,
+              cacheReadTokens: totalUsage.cacheReadTokens,
+              cacheWriteTokens: totalUsage.cacheWriteTokens,
+              costUsd: totalCostUsd.toFixed(6),
             },
             select: { id: true },
           });
@@ -209,7 +254,8 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
                   end: f.end,
                 })),
                 evidenceFailures: findings.failures,
-                costUsd: outcome.costUsd.toFixed(6),
+                attempts,
+                costUsd: totalCostUsd.toFixed(6),
                 staleDecisions: stale.count,
               },
             },
@@ -223,6 +269,7 @@ export function createDigestService(options: DigestServiceOptions): DigestServic
           ...stored,
           flagged: outcome.assessment.flagged,
           unreliable: outcome.assessment.unreliable,
+          attempts,
         };
       } catch (error) {
         // Another worker stored the same digest first (the unique key): theirs stands, ours is not kept.

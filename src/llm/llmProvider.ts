@@ -43,8 +43,11 @@ export interface StructuredRequest<T> {
   signal?: AbortSignal;
 }
 
-/** Why a call that reached the model produced no usable answer. */
-export type NoAnswerReason = "refusal" | "max_tokens" | "schema_miss" | "no_output";
+/**
+ * Why a call that reached the model produced no usable answer. `max_tokens`: the answer was cut off at the output
+ * cap; `context_window`: the request and the answer did not fit the model's context window (asking again cannot help).
+ */
+export type NoAnswerReason = "refusal" | "max_tokens" | "context_window" | "schema_miss" | "no_output";
 
 /** The outcome of one call: a value that passed the schema, or why there is none (never a default). */
 export type StructuredOutcome<T> =

@@ -147,8 +147,17 @@ function classify<T>(
   if (message.stop_reason === "refusal") {
     return { ...base, ok: false, reason: "refusal", detail: "the model declined to answer" };
   }
-  if (message.stop_reason === "max_tokens" || message.stop_reason === "model_context_window_exceeded") {
-    return { ...base, ok: false, reason: "max_tokens", detail: `the answer was cut off (${message.stop_reason})` };
+  if (message.stop_reason === "max_tokens") {
+    return { ...base, ok: false, reason: "max_tokens", detail: "the answer was cut off (max_tokens)" };
+  }
+  // Kept apart from max_tokens: the input itself filled the window, so the same request would be cut off again.
+  if (message.stop_reason === "model_context_window_exceeded") {
+    return {
+      ...base,
+      ok: false,
+      reason: "context_window",
+      detail: "the answer was cut off (model_context_window_exceeded): the input leaves no room for it",
+    };
   }
   const text = message.content
     .filter((block) => block.type === "text")

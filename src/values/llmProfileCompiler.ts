@@ -68,6 +68,8 @@ const NO_ANSWER: Partial<Record<NoAnswerReason, string>> = {
     "The language model declined to read this statement, so no profile was made. Rephrase what you care about and compile it again.",
   max_tokens:
     "The language model's answer was cut off before it was complete, so no profile was made. Try again, or shorten the statement.",
+  context_window:
+    "The statement left the language model no room to answer, so no profile was made. Shorten the statement and compile it again.",
 };
 
 /** "<name>/<version>" of a prompt set id "<name>.<version>@<hash>": the part of compiledBy a reader can look up. */

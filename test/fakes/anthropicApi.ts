@@ -38,7 +38,7 @@ export interface ReceivedRequest {
   userText: string;
 }
 
-export type StopReason = "end_turn" | "max_tokens" | "refusal" | "stop_sequence";
+export type StopReason = "end_turn" | "max_tokens" | "model_context_window_exceeded" | "refusal" | "stop_sequence";
 
 /** What the fake does with one request. */
 export type FakeReply =
