@@ -62,6 +62,7 @@ export function castingParts(
   };
   const snapshot = createSnapshotCastRunner({
     ...common,
+    sql: db.sql,
     votes,
     powers: createVotingPowers(hub),
     caster: liveKeys

@@ -5,6 +5,7 @@ import type { ChainedEntry } from "../audit/hashChain.js";
 import { TribuneError } from "../errors/tribuneError.js";
 import type { Cast, CastState, Prisma, PrismaClient, SpaceKind } from "../generated/prisma/client.js";
 import type { Explanation } from "../values/explainDecision.js";
+import { MOVE_STATEMENT, type MoveRecord, moveParameter, moveRecord } from "./castMoveStatement.js";
 import { snapshotVoteReason } from "./snapshot/voteMessage.js";
 
 // The casting outbox's state machine. One row per (proposal, voter address):
@@ -256,6 +257,26 @@ interface PendingMove {
   reject(error: unknown): void;
 }
 
+/**
+ * The group's rows moved in the caller's transaction: several in one statement (castMoveStatement.ts) when every
+ * change is one it carries, one ORM update each otherwise. Null for a row that was no longer where its mover read it.
+ */
+async function moveRows(tx: Prisma.TransactionClient, group: readonly PendingMove[]) {
+  const answers = new Map<PendingMove, Cast | null>();
+  const records = group.map((move) => moveRecord(move.from, move.to, move.changes as Record<string, unknown>));
+  const oneRowEach = new Set(group.map((move) => move.from.id)).size === group.length;
+  if (group.length > 1 && oneRowEach && records.every((record) => record !== null)) {
+    const moved = await tx.$queryRawUnsafe<{ id: string }[]>(MOVE_STATEMENT, moveParameter(records as MoveRecord[]));
+    const rows =
+      moved.length === 0 ? [] : await tx.cast.findMany({ where: { id: { in: moved.map((row) => row.id) } } });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    for (const move of group) answers.set(move, byId.get(move.from.id) ?? null);
+    return answers;
+  }
+  for (const move of group) answers.set(move, await moveRow(tx, move.from, move.to, move.changes));
+  return answers;
+}
+
 /** Moves committed together at most (one transaction, one audit append). */
 const MOVES_PER_COMMIT = 64;
 
@@ -273,10 +294,9 @@ function createMoveBatcher(prisma: PrismaClient, audit: AuditLog, actor: string)
   const commit = (group: PendingMove[]) =>
     prisma.$transaction(async (tx) => {
       const moved: { move: PendingMove; row: Cast }[] = [];
-      const answers = new Map<PendingMove, Cast | null>();
+      const answers = await moveRows(tx, group);
       for (const move of group) {
-        const row = await moveRow(tx, move.from, move.to, move.changes);
-        answers.set(move, row);
+        const row = answers.get(move) ?? null;
         if (row) moved.push({ move, row });
       }
       const entries = await audit.appendMany(

@@ -18,6 +18,13 @@ export type StoredOverride = z.infer<typeof storedOverrideSchema>;
 /** What a member said, with the veto made explicit. */
 export type MemberWord = StoredOverride | { kind: "veto" };
 
+/** A stored override row's choice as the member's word: SQL null is a veto, "auto" withdraws (null: no word). */
+export function wordOf(stored: unknown): MemberWord | null {
+  if (stored === null) return { kind: "veto" };
+  const parsed = storedOverrideSchema.parse(stored);
+  return parsed.kind === "auto" ? null : parsed;
+}
+
 /** The member named something that is not on the ballot. */
 export class OverrideError extends TribuneError {}
 

@@ -1,7 +1,7 @@
 import type { AuditLog } from "../audit/auditLog.js";
 import { TribuneError } from "../errors/tribuneError.js";
 import { Prisma, type PrismaClient } from "../generated/prisma/client.js";
-import { type MemberWord, storedOverrideSchema } from "./memberOverride.js";
+import { type MemberWord, wordOf } from "./memberOverride.js";
 
 // Members' words on proposals, append-only: each /override or button press is a new row and an audit entry in one
 // transaction; the newest row is the member's word. "auto" rows withdraw a word without deleting history.
@@ -28,11 +28,6 @@ export function createOverrideStore({
   audit: AuditLog;
   clock?: () => Date;
 }): OverrideStore {
-  const toWord = (stored: Prisma.JsonValue | null): MemberWord | null => {
-    if (stored === null) return { kind: "veto" };
-    const parsed = storedOverrideSchema.parse(stored);
-    return parsed.kind === "auto" ? null : parsed;
-  };
   return {
     async set({ memberId, proposalId, word, actor }) {
       const proposal = await prisma.proposal.findUniqueOrThrow({ where: { id: proposalId } });
@@ -58,7 +53,7 @@ export function createOverrideStore({
         where: { memberId, proposalId },
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       });
-      return row ? toWord(row.choice) : null;
+      return row ? wordOf(row.choice) : null;
     },
     async forProposal(proposalId) {
       const rows = await prisma.override.findMany({
@@ -67,7 +62,7 @@ export function createOverrideStore({
       });
       const words = new Map<string, MemberWord>();
       for (const row of rows) {
-        const word = toWord(row.choice);
+        const word = wordOf(row.choice);
         if (word) words.set(row.memberId, word);
         else words.delete(row.memberId);
       }

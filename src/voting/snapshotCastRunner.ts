@@ -1,17 +1,18 @@
+import type { SqlRunner } from "../db/sqlRunner.js";
 import { type Cast, Prisma, type PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../log/logger.js";
 import type { SnapshotVoteReader } from "../sources/snapshot/voteReader.js";
-import type { CastingSwitch } from "../spaces/castingSwitch.js";
 import type { SnapshotChoice } from "../values/votingTypes.js";
 import type { CastChanges, CastFence, CastOutbox } from "./castOutbox.js";
 import type { CastReason } from "./castReasons.js";
-import type { OverrideStore } from "./overrideStore.js";
 import { afterSending } from "./snapshot/afterSending.js";
 import { ballotOf, checkBallot, type PooledBallotSource } from "./snapshot/castBallot.js";
 import { hubReceipt } from "./snapshot/castReceipts.js";
 import { type DryRunChecks, dryRunChanges } from "./snapshot/dryRunRecord.js";
 import { createHubRecords, type OnRecord } from "./snapshot/hubRecords.js";
+import { createLastLook } from "./snapshot/lastLook.js";
 import { reconcileSnapshotVote } from "./snapshot/reconcileSnapshotVote.js";
+import { createRowContexts } from "./snapshot/rowContexts.js";
 import type { SignedVote, SnapshotCaster, SnapshotCastOutcome } from "./snapshot/snapshotCaster.js";
 import type { VotingPowers } from "./snapshot/votingPowers.js";
 
@@ -32,9 +33,9 @@ export type CastRunResult =
 
 export interface SnapshotCastRunnerOptions {
   prisma: PrismaClient;
+  /** The same database's raw runner: the last look before signing is one statement on every vote's path. */
+  sql: SqlRunner;
   outbox: CastOutbox;
-  casting: CastingSwitch;
-  overrides: OverrideStore;
   votes: SnapshotVoteReader;
   /** Null: no mnemonic is configured; every space is treated as dry-run. */
   caster: SnapshotCaster | null;
@@ -100,8 +101,20 @@ export function createSnapshotCastRunner(options: SnapshotCastRunnerOptions): Sn
     logger: options.logger,
   });
 
+  const contexts = createRowContexts({
+    prisma,
+    clock,
+    maxAgeMs: options.preparedMaxAgeMs,
+    onPrepareError: (error) =>
+      options.logger?.warn({ err: error }, "could not read the batch's rows at once; each row reads its own"),
+  });
+  const lastLook = createLastLook(options.sql);
+
   return {
-    prepare: (batch) => hub.prepare(batch),
+    async prepare(batch) {
+      await contexts.prepare(batch);
+      await hub.prepare(batch);
+    },
 
     async run(claimed) {
       let fence: CastFence = claimed;
@@ -149,10 +162,7 @@ export function createSnapshotCastRunner(options: SnapshotCastRunnerOptions): Sn
         return moved ? { kind: "released", castId: row.id, why } : { kind: "lost", castId: row.id };
       };
 
-      const context = await prisma.cast.findUniqueOrThrow({
-        where: { id: row.id },
-        include: { proposal: { include: { space: true } }, member: true, decision: true },
-      });
+      const context = await contexts.of(row);
       const { proposal, member } = context;
       const { space } = proposal;
       if (space.removedAt) return settle("skipped", "space_removed");
@@ -228,10 +238,14 @@ export function createSnapshotCastRunner(options: SnapshotCastRunnerOptions): Sn
         }
       }
 
-      // 3. The ballot once more: a veto or a new decision that came in since the claim wins.
+      // 3. The last look, right before signing: the pause switches, the space's mode, the member's word and whether
+      // the decision is still current, in one read. Then the ballot once more: a veto or a new decision that came in
+      // since the claim wins.
+      const look = await lastLook(row);
       let check: Awaited<ReturnType<typeof checkBallot>>;
       try {
-        check = await checkBallot(row, context, { overrides: options.overrides, pooled: options.pooled });
+        const decision = look.decisionCurrent === false ? null : context.decision;
+        check = await checkBallot(row, { ...context, decision }, { word: look.word, pooled: options.pooled });
       } catch (error) {
         if (row.voterKind !== "pooled") throw error;
         return retry("pooled_unavailable", error instanceof Error ? error.message : error);
@@ -247,18 +261,14 @@ export function createSnapshotCastRunner(options: SnapshotCastRunnerOptions): Sn
         );
       }
 
-      // 4. The pause switch, read right before signing.
-      const [switchState, spaceNow] = await Promise.all([
-        options.casting.state(),
-        prisma.space.findUniqueOrThrow({ where: { id: space.id }, select: { paused: true, mode: true } }),
-      ]);
-      if (switchState.paused || spaceNow.paused) {
+      // 4. Paused, by the steward of the space or for everyone: the row waits, due, for the resume.
+      if (look.castingPaused || look.spacePaused) {
         return release("due", "paused", { nextAttemptAt: null }, { action: "cast.released", data: { why: "paused" } });
       }
 
       const ballot = ballotOf(row, proposal, space);
       // 5. Dry-run: the message that would have been signed, recorded; nothing is sent.
-      if (spaceNow.mode !== "live" || !options.caster) {
+      if (look.spaceMode !== "live" || !options.caster) {
         const nowSeconds = Math.floor(clock().getTime() / 1000);
         const changes = dryRunChanges(row, ballot, { nowSeconds, hasKeys: Boolean(options.caster), checks });
         return settle("skipped", "dry_run", changes, { dryRun: true, checks });

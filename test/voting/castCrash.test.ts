@@ -226,9 +226,8 @@ async function recover(proposalId: string): Promise<void> {
     const outbox = createCastOutbox({ prisma, audit: recoveryAudit, leaseMs: LEASE_MS });
     const runner = createSnapshotCastRunner({
       prisma,
+      sql: db.sql,
       outbox,
-      casting,
-      overrides: createOverrideStore({ prisma, audit: recoveryAudit }),
       votes: reader,
       caster: createSnapshotCaster({ keyring, sequencerUrl: c.sequencerUrl, timeoutMs: 5_000 }),
       safetyMarginSeconds: 600,

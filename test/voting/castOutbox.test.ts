@@ -310,9 +310,8 @@ describe("exactly once", () => {
         const outbox = createCastOutbox({ prisma: db.prisma, audit: o.audit });
         const runner = createSnapshotCastRunner({
           prisma: db.prisma,
+          sql: db.sql,
           outbox,
-          casting: o.casting,
-          overrides: o.overrides,
           votes: o.c.reader,
           caster: o.c.caster,
           safetyMarginSeconds: SAFETY_MARGIN_SECONDS,

@@ -48,9 +48,8 @@ afterAll(async () => {
 function runnerWith(over: Partial<SnapshotCastRunnerOptions>): SnapshotCastRunner {
   return createSnapshotCastRunner({
     prisma: o.prisma,
+    sql: o.sql,
     outbox: o.outbox,
-    casting: o.casting,
-    overrides: o.overrides,
     votes: o.c.reader,
     caster: o.c.caster,
     safetyMarginSeconds: SAFETY_MARGIN_SECONDS,
@@ -305,5 +304,52 @@ describe("no hub", () => {
     o.advance(15);
     await o.drain();
     expect((await castsOf(o, s)).map((r) => r.state)).toEqual(["confirmed", "confirmed"]);
+  });
+});
+
+describe("the last look, right before signing", () => {
+  it("a veto, a decision gone stale, a space paused or turned dry-run after the batch was read all win", async () => {
+    // The batch's rows and their contexts are read at claim time; what changes between then and the signing of a
+    // row must still stop it. Each change lands after claim and prepare, before the rows run.
+    const s = await seedScenario(o, { members: 3 });
+    await announced(s);
+    const batch = await o.outbox.claimDue(o.clock(), 50);
+    await o.runner.prepare?.(batch);
+    const [vetoer, restaled] = s.members;
+    await o.overrides.set({
+      memberId: vetoer?.id as string,
+      proposalId: s.proposalId,
+      word: { kind: "veto" },
+      actor: "m",
+    });
+    await o.prisma.decision.updateMany({
+      where: { proposalId: s.proposalId, memberId: restaled?.id as string },
+      data: { staleAt: o.clock() },
+    });
+    for (const row of batch) await o.runner.run(row);
+    expect((await castsOf(o, s)).map((r) => [r.state, r.failureReason])).toEqual([
+      ["skipped", "vetoed"],
+      ["planned", null],
+      ["confirmed", null],
+    ]);
+    expect(s.members.map((m) => storedVotes(o, s, m.agentAddress))).toEqual([0, 0, 1]);
+
+    const paused = await seedScenario(o, { members: 1 });
+    await announced(paused);
+    const pausedBatch = await o.outbox.claimDue(o.clock(), 50);
+    await o.runner.prepare?.(pausedBatch);
+    await o.prisma.space.update({ where: { id: paused.spaceId }, data: { paused: true } });
+    for (const row of pausedBatch) await o.runner.run(row);
+    expect((await castsOf(o, paused)).map((r) => r.state)).toEqual(["due"]);
+    expect(storedVotes(o, paused, paused.members[0]?.agentAddress as string)).toBe(0);
+
+    const dry = await seedScenario(o, { members: 1 });
+    await announced(dry);
+    const dryBatch = await o.outbox.claimDue(o.clock(), 50);
+    await o.runner.prepare?.(dryBatch);
+    await o.prisma.space.update({ where: { id: dry.spaceId }, data: { mode: "dry_run" } });
+    for (const row of dryBatch) await o.runner.run(row);
+    expect((await castsOf(o, dry)).map((r) => [r.state, r.failureReason])).toEqual([["skipped", "dry_run"]]);
+    expect(storedVotes(o, dry, dry.members[0]?.agentAddress as string)).toBe(0);
   });
 });

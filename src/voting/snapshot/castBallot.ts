@@ -4,6 +4,7 @@ import { toEngineProposal } from "../../values/loadDecisionInputs.js";
 import type { SnapshotChoice } from "../../values/votingTypes.js";
 import { castIntent } from "../castIntent.js";
 import type { CastReason } from "../castReasons.js";
+import type { MemberWord } from "../memberOverride.js";
 import type { OverrideStore } from "../overrideStore.js";
 import type { SnapshotBallot } from "./voteMessage.js";
 
@@ -23,11 +24,16 @@ export type BallotCheck =
   | { kind: "skip"; reason: CastReason }
   | { kind: "stale"; why: "changed_before_signing" | "no_pooled_ballot" };
 
-/** Re-checks the row's ballot against the member's word and decision, or the pooled ballot. */
+/**
+ * Re-checks the row's ballot against the member's word and decision, or the pooled ballot. `word` is the member's
+ * word as just read (the caller reads it as late as it can, with its other last checks); `overrides` reads it here.
+ */
 export async function checkBallot(
   row: Cast,
   context: { proposal: Proposal; member: Member | null; decision: Decision | null },
-  deps: { overrides: OverrideStore; pooled?: PooledBallotSource },
+  deps:
+    | { word: MemberWord | null; pooled?: PooledBallotSource }
+    | { overrides: OverrideStore; pooled?: PooledBallotSource },
 ): Promise<BallotCheck> {
   const { proposal, member } = context;
   if (row.voterKind === "pooled") {
@@ -38,7 +44,7 @@ export async function checkBallot(
     if (choice === null || choice === undefined) return { kind: "stale", why: "changed_before_signing" };
     return sameJson(choice, row.choice) ? { kind: "cast" } : { kind: "stale", why: "changed_before_signing" };
   }
-  const word = member ? await deps.overrides.current(member.id, proposal.id) : null;
+  const word = "word" in deps ? deps.word : member ? await deps.overrides.current(member.id, proposal.id) : null;
   const engine = toEngineProposal(proposal);
   const decision = context.decision && context.decision.staleAt === null ? context.decision : null;
   const intent = castIntent({

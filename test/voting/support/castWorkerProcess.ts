@@ -13,7 +13,6 @@ import { createCastingSwitch } from "../../../src/spaces/castingSwitch.js";
 import { drainDueCasts } from "../../../src/voting/castJob.js";
 import { createCastOutbox } from "../../../src/voting/castOutbox.js";
 import { createKeyring } from "../../../src/voting/keyring.js";
-import { createOverrideStore } from "../../../src/voting/overrideStore.js";
 import { createSnapshotCaster } from "../../../src/voting/snapshot/snapshotCaster.js";
 import { createSnapshotCastRunner } from "../../../src/voting/snapshotCastRunner.js";
 
@@ -39,9 +38,8 @@ const votes = createSnapshotVoteReader({
 const outbox = createCastOutbox({ prisma, audit, leaseMs: Number(env("CAST_LEASE_MS")) });
 const runner = createSnapshotCastRunner({
   prisma,
+  sql: db.sql,
   outbox,
-  casting,
-  overrides: createOverrideStore({ prisma, audit }),
   votes,
   caster: createSnapshotCaster({ keyring, sequencerUrl: env("CAST_SEQUENCER_URL"), timeoutMs: 5_000 }),
   safetyMarginSeconds: 600,

@@ -1,7 +1,9 @@
 // The casting outbox end to end: a real database, the local hub and sequencer on one clock (the hub's), the real
 // caster, reader, override store and casting switch. Rows are seeded as the sources and the values step write them.
+
 import { randomUUID } from "node:crypto";
 import { type AuditLog, createAuditLog } from "../../../src/audit/auditLog.js";
+import type { SqlRunner } from "../../../src/db/sqlRunner.js";
 import type { Cast, PrismaClient, SpaceMode } from "../../../src/generated/prisma/client.js";
 import { type CastingSwitch, createCastingSwitch } from "../../../src/spaces/castingSwitch.js";
 import { DEFAULT_TAXONOMY } from "../../../src/values/taxonomy.js";
@@ -21,6 +23,8 @@ export const SAFETY_MARGIN_SECONDS = 600;
 export interface Outbox {
   c: CastingHarness;
   prisma: PrismaClient;
+  /** The same database's raw runner (the runner's last look reads through it). */
+  sql: SqlRunner;
   audit: AuditLog;
   casting: CastingSwitch;
   overrides: OverrideStore;
@@ -47,9 +51,8 @@ export async function startOutbox(t: TestDatabase, options: { leaseMs?: number }
   const outbox = createCastOutbox({ prisma, audit, leaseMs: options.leaseMs });
   const runner = createSnapshotCastRunner({
     prisma,
+    sql: t.db.sql,
     outbox,
-    casting,
-    overrides,
     votes: c.reader,
     caster: c.caster,
     safetyMarginSeconds: SAFETY_MARGIN_SECONDS,
@@ -58,6 +61,7 @@ export async function startOutbox(t: TestDatabase, options: { leaseMs?: number }
   return {
     c,
     prisma,
+    sql: t.db.sql,
     audit,
     casting,
     overrides,
