@@ -170,6 +170,13 @@ async function main(): Promise<void> {
 
     let webUrl: string | null = null;
     let observeInteraction: ((info: AcknowledgedInfo) => void) | undefined;
+    let healthUrl: string | null = null;
+    if (config.runtime.role === "worker" && config.runtime.healthPort !== null) {
+      // A worker serves no pages: only what its orchestrator and Prometheus ask of it.
+      const health = startWeb(db, queue, migrations, logger, []);
+      healthUrl = await health.listen(config.runtime.healthPort, config.web.host);
+      stoppers.push(() => health.close());
+    }
     if (["all", "web", "gateway"].includes(config.runtime.role)) {
       // The stewards' pages; without WEB_SIGNING_SECRET they answer 503 saying how to turn them on.
       extraRoutes.push(
@@ -237,6 +244,7 @@ async function main(): Promise<void> {
       database: db,
       migrations: report,
       webUrl,
+      healthUrl,
       workersRunning: runWorkers,
     })) {
       process.stdout.write(`${line}\n`);

@@ -39,7 +39,7 @@ describe("start-up summary", () => {
     expect(text).toContain("PostgreSQL at postgres://db:5432/tribune");
     expect(text).toMatch(/llm\s+anthropic claude-sonnet-5-5 at https:\/\/api\.anthropic\.com/);
     expect(text).toContain("2 space(s), watched by the gateway process (ROLE=worker)");
-    expect(text).toContain("web        off (ROLE=worker)");
+    expect(text).toContain("web        off (ROLE=worker; HEALTH_PORT serves /healthz, /readyz, /metrics)");
     expect(text).not.toContain(key);
   });
 

@@ -9,6 +9,8 @@ export interface StartupFacts {
   migrations: MigrationReport;
   /** Where the web server listens; null when this process does not serve the web (ROLE=worker). */
   webUrl: string | null;
+  /** Where a worker answers /healthz, /readyz and /metrics (HEALTH_PORT); null when it does not. */
+  healthUrl?: string | null;
   workersRunning: boolean;
 }
 
@@ -19,6 +21,7 @@ export function startupSummary({
   database,
   migrations,
   webUrl,
+  healthUrl = null,
   workersRunning,
 }: StartupFacts): string[] {
   const { llm, discord, sources, voting, runtime } = config;
@@ -39,7 +42,7 @@ export function startupSummary({
     `  governor   ${sources.governorEnabled ? `${sources.governors.length} Governor(s) read from the chain every ${config.governor.pollSeconds} s` : "disabled: GOVERNORS is empty"}`,
     `  casting    ${voting.agentMnemonic ? "a mnemonic is configured; spaces still start in dry-run" : `dry-run only: AGENT_MNEMONIC is not set${config.database.url ? "" : " (agent addresses come from a mnemonic made for this data folder, which can never cast)"}`}`,
     `  workers    ${workersRunning ? `running (${runtime.jobConcurrency} per job)` : `off (${runtime.workersEnabled ? `ROLE=${runtime.role}` : "WORKERS_ENABLED=false"})`}`,
-    `  web        ${webUrl ? `${webUrl} (/healthz, /readyz, /metrics)` : `off (ROLE=${runtime.role})`}`,
+    `  web        ${webUrl ? `${webUrl} (/healthz, /readyz, /metrics)` : healthUrl ? `health only: ${healthUrl} (/healthz, /readyz, /metrics)` : `off (ROLE=${runtime.role}${runtime.role === "worker" ? "; HEALTH_PORT serves /healthz, /readyz, /metrics" : ""})`}`,
     ...(webUrl
       ? [
           `  stewards   ${config.web.signingSecret ? `pages at ${webUrl}/audit; sign-in links: npx tribune steward link <discord id>` : "pages off: WEB_SIGNING_SECRET is not set"}`,

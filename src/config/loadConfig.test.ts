@@ -48,7 +48,7 @@ describe("loadConfig defaults", () => {
       },
       web: { port: 3000, host: "127.0.0.1", publicUrl: "http://localhost:3000", signingSecret: undefined },
       log: { level: "info" },
-      runtime: { role: "all", workersEnabled: true, jobConcurrency: 4 },
+      runtime: { role: "all", workersEnabled: true, jobConcurrency: 4, healthPort: null },
       demo: { allowed: true },
     });
   });
@@ -87,6 +87,7 @@ describe("loadConfig values", () => {
       ROLE: "worker",
       WORKERS_ENABLED: "no",
       JOB_CONCURRENCY: "16",
+      HEALTH_PORT: "9102",
     });
     expect(config.database.url).toBeInstanceOf(Secret);
     expect(config.database.url?.reveal()).toBe("postgresql://tribune:pw@db.internal:5432/tribune");
@@ -106,7 +107,7 @@ describe("loadConfig values", () => {
     });
     expect(config.web).toMatchObject({ port: 8080, host: "0.0.0.0", publicUrl: "http://localhost:8080" });
     expect(config.log.level).toBe("debug");
-    expect(config.runtime).toEqual({ role: "worker", workersEnabled: false, jobConcurrency: 16 });
+    expect(config.runtime).toEqual({ role: "worker", workersEnabled: false, jobConcurrency: 16, healthPort: 9102 });
   });
 
   it.each([
@@ -134,6 +135,7 @@ describe("loadConfig problems", () => {
     ["LLM_TIMEOUT_MS", "soon", 'LLM_TIMEOUT_MS must be an integer 1–3600000, got "soon"'],
     ["LLM_MAX_RETRIES", "11", 'LLM_MAX_RETRIES must be an integer 0–10, got "11"'],
     ["JOB_CONCURRENCY", "0", 'JOB_CONCURRENCY must be an integer 1–256, got "0"'],
+    ["HEALTH_PORT", "70000", 'HEALTH_PORT must be a port (0–65535) or off, got "70000"'],
     ["WORKERS_ENABLED", "maybe", 'WORKERS_ENABLED must be a boolean (true/false, 1/0, yes/no), got "maybe"'],
     ["LOG_LEVEL", "loud", 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
     ["ROLE", "leader", 'ROLE must be one of all, gateway, worker, web, got "leader"'],

@@ -89,6 +89,16 @@ describe("docker-compose.yml", () => {
     }
   });
 
+  it("checks the workers' health on /readyz, on their HEALTH_PORT inside the container", () => {
+    for (const [name, s] of tribune.filter(([, s]) => environment(s).ROLE === "worker")) {
+      const env = environment(s);
+      expect({ name, healthPort: env.HEALTH_PORT }).toEqual({ name, healthPort: expect.stringMatching(/^\d+$/) });
+      const test = (s.healthcheck as Mapping).test as string[];
+      expect(test.slice(0, 3)).toEqual(["CMD", "node", "-e"]);
+      expect(test[3]).toContain(`http://127.0.0.1:${env.HEALTH_PORT}/readyz`);
+    }
+  });
+
   it("passes secrets as mounted files or from the operator's environment, never written in the file", () => {
     const declared = compose.secrets as Record<string, Mapping>;
     for (const [name, s] of tribune) {

@@ -28,14 +28,28 @@ afterAll(async () => {
 describe("several worker processes on one PostgreSQL", () => {
   it("share the queue: every job done once, by more than one worker, and each stops cleanly", async (context) => {
     if (!t.url) return context.skip("the suite runs on the embedded engine: worker processes need a PostgreSQL URL");
-    const workers: TribuneProcess[] = Array.from({ length: WORKERS }, () =>
-      startTribune({ DATABASE_URL: t.url as string, ROLE: "worker", JOB_CONCURRENCY: "2", LOG_LEVEL: "warn" }),
+    // The first worker answers health checks on a port of its own (HEALTH_PORT), as compose's workers do.
+    const workers: TribuneProcess[] = Array.from({ length: WORKERS }, (_, i) =>
+      startTribune({
+        DATABASE_URL: t.url as string,
+        ROLE: "worker",
+        JOB_CONCURRENCY: "2",
+        LOG_LEVEL: "warn",
+        ...(i === 0 ? { HEALTH_PORT: "0" } : {}),
+      }),
     );
     const outputs = await Promise.all(workers.map((w) => w.waitFor(/Tribune is ready\./)));
-    for (const output of outputs) {
+    for (const [i, output] of outputs.entries()) {
       expect(output).toMatch(/workers\s+running/);
-      expect(output).toMatch(/web\s+off \(ROLE=worker\)/);
+      if (i > 0) expect(output).toMatch(/web\s+off \(ROLE=worker; HEALTH_PORT serves/);
     }
+    const [, healthUrl] = /web\s+health only: (http:\/\/\S+)/.exec(outputs[0] ?? "") ?? [];
+    expect(healthUrl).toBeDefined();
+    expect((await fetch(`${healthUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${healthUrl}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`${healthUrl}/metrics`)).text()).toMatch(/^tribune_/m);
+    // Only health: no steward pages on a worker.
+    expect((await fetch(`${healthUrl}/audit`)).status).toBe(404);
 
     const requestedAt = new Date().toISOString();
     for (let i = 0; i < JOBS; i += 1) await queue.enqueue(systemPing, { note: `scale-${i}`, requestedAt });
