@@ -302,7 +302,7 @@ export function createGovernorCastRunner(options: GovernorCastRunnerOptions): Go
         // 7. Send: the hash is recorded before the transaction is broadcast.
         const index = row.agentIndex ?? (row.voterKind === "pooled" ? space.pooledAgentIndex : member?.agentIndex);
         if (index === undefined || index === null) return hold(() => settle("failed", { failureReason: "no_signer" }));
-        const voter = privateKeyToAccount(options.keyring.signer(index).privateKey as Hex);
+        const voter = privateKeyToAccount(options.keyring.privateKey(index) as Hex);
         if (voter.address.toLowerCase() !== agent.toLowerCase()) {
           return hold(() => settle("failed", { failureReason: "signer_mismatch" }));
         }

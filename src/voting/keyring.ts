@@ -16,8 +16,10 @@ export class KeyringError extends TribuneError {}
 export interface Keyring {
   /** The checksummed address of the agent at this index. */
   address(index: number): string;
-  /** An ethers v5 signer for the agent at this index (snapshot.js signs with it). */
+  /** An ethers v5 signer for the agent at this index, made on each call (for viem accounts and tests). */
   signer(index: number): Wallet;
+  /** The agent's private key (0x hex), for a signer made on the spot; never log, store or show it. */
+  privateKey(index: number): string;
 }
 
 export interface KeyringOptions {
@@ -40,11 +42,12 @@ export function createKeyring(mnemonic: Secret, options: KeyringOptions = {}): K
     );
   }
   // Deriving an agent costs about 2.5 ms (a child key, then its public key), and a vote per member per proposal
-  // asks for it again, so signers are kept once derived. A Wallet built from the child's private key is kept rather
-  // than the child node itself: ethers' child nodes carry the whole mnemonic phrase along, a Wallet does not. The
-  // cache is bounded (insertion order of a Map, refreshed on use, is the recency order).
-  const wallets = new Map<number, Wallet>();
-  const wallet = (index: number): Wallet => {
+  // asks for it again, so each agent's key and address are kept once derived: about 200 bytes an agent. Not a Wallet:
+  // ethers' Wallets keep elliptic's precomputed tables (about 40 KB each, 400 MB for 10,000 agents), and not the child
+  // node itself: ethers' child nodes carry the whole mnemonic phrase along. The cache is bounded (insertion order of
+  // a Map, refreshed on use, is the recency order).
+  const agents = new Map<number, { address: string; privateKey: string }>();
+  const agent = (index: number) => {
     if (!Number.isInteger(index) || index < 0 || index >= 0x80000000) {
       throw new KeyringError(
         "voting.agent_index_invalid",
@@ -52,18 +55,20 @@ export function createKeyring(mnemonic: Secret, options: KeyringOptions = {}): K
         "agent indexes are whole numbers from 0 to 2^31 − 1; this is a bug in the caller",
       );
     }
-    let found = wallets.get(index);
+    let found = agents.get(index);
     if (found) {
-      wallets.delete(index);
+      agents.delete(index);
     } else {
-      found = new Wallet(root.derivePath(String(index)).privateKey);
-      if (wallets.size >= cacheSize) wallets.delete(wallets.keys().next().value as number);
+      const child = root.derivePath(String(index));
+      found = { address: child.address, privateKey: child.privateKey };
+      if (agents.size >= cacheSize) agents.delete(agents.keys().next().value as number);
     }
-    wallets.set(index, found);
+    agents.set(index, found);
     return found;
   };
   return {
-    address: (index) => wallet(index).address,
-    signer: (index) => wallet(index),
+    address: (index) => agent(index).address,
+    signer: (index) => new Wallet(agent(index).privateKey),
+    privateKey: (index) => agent(index).privateKey,
   };
 }

@@ -123,7 +123,7 @@ export function createSnapshotCaster(options: SnapshotCasterOptions): SnapshotCa
       });
       const verdict = (await client.vote(
         // Client712 types its signer as an ethers Wallet or provider; it calls only `_signTypedData` on it.
-        typedDataSigner(options.keyring.signer(agentIndex)) as unknown as Parameters<typeof client.vote>[0],
+        typedDataSigner(options.keyring.privateKey(agentIndex)) as unknown as Parameters<typeof client.vote>[0],
         options.keyring.address(agentIndex),
         built.message,
       )) as SequencerVerdict;

@@ -44,7 +44,7 @@ describe("typedDataSigner", () => {
       const wallet = new Wallet(randomBytes(32));
       const [choice, type] = choices[i % choices.length] as [unknown, string];
       const { types, message } = vote(wallet.address, i, choice, type);
-      const fast = await typedDataSigner(wallet)._signTypedData(domain, types, message);
+      const fast = await typedDataSigner(wallet.privateKey)._signTypedData(domain, types, message);
       expect(fast).toBe(await wallet._signTypedData(domain, types, message));
       expect(verifyTypedData(domain, types, message, fast)).toBe(wallet.address);
     }
@@ -59,7 +59,7 @@ describe("typedDataSigner", () => {
         return sent;
       }
     }
-    await new Capture("http://127.0.0.1:9").vote(typedDataSigner(wallet) as never, wallet.address, {
+    await new Capture("http://127.0.0.1:9").vote(typedDataSigner(wallet.privateKey) as never, wallet.address, {
       space: "tribune.eth",
       proposal: `0x${randomBytes(32).toString("hex")}`,
       type: "single-choice",

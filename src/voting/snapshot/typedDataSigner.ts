@@ -1,6 +1,5 @@
 import type { TypedDataDomain, TypedDataField } from "@ethersproject/abstract-signer";
 import { _TypedDataEncoder } from "@ethersproject/hash";
-import type { Wallet } from "@ethersproject/wallet";
 import { secp256k1 } from "@noble/curves/secp256k1";
 
 // snapshot.js's Client712 signs a vote by calling `_signTypedData` on the signer it is given. An ethers v5 Wallet does
@@ -18,13 +17,13 @@ export interface TypedDataSigner {
   ): Promise<string>;
 }
 
-/** A signer for the agent's wallet; the key stays in the wallet object, read only when signing. */
-export function typedDataSigner(wallet: Wallet): TypedDataSigner {
+/** A signer for one agent's private key (0x hex), made for one vote and dropped with it. */
+export function typedDataSigner(privateKey: string): TypedDataSigner {
   return {
     async _signTypedData(domain, types, message) {
       const digest = _TypedDataEncoder.hash(domain, types, message).slice(2);
       // lowS (the default) is what ethers' canonical signatures are; v is 27 or 28, as ethers joins it.
-      const signature = secp256k1.sign(digest, wallet.privateKey.slice(2));
+      const signature = secp256k1.sign(digest, privateKey.slice(2));
       const r = signature.r.toString(16).padStart(64, "0");
       const s = signature.s.toString(16).padStart(64, "0");
       return `0x${r}${s}${(27 + signature.recovery).toString(16)}`;
