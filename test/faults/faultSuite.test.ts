@@ -4,16 +4,18 @@ import { errorReply } from "../fakes/anthropicApi.js";
 import { eventually } from "../support/eventually.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDatabase.js";
 import { killAllTribunes, startTribune, type TribuneProcess } from "../support/tribuneProcess.js";
+import { faultCasting, queueReadingFaults } from "./support/chainFaults.js";
 import { FaultTable } from "./support/faultTable.js";
-import { CHANNEL, type FaultWorld, startFaultWorld } from "./support/faultWorld.js";
+import { CHANNEL, type FaultWorld, GOVERNOR_CHANNEL, startFaultWorld } from "./support/faultWorld.js";
 import { type FaultPostgres, startFaultPostgres } from "./support/privatePostgres.js";
 
 // The fault suite: Tribune as it is deployed past one machine (a gateway process, two worker processes, one
-// PostgreSQL) runs the whole pipeline — a proposal seen on the hub, its forum debate read, digested by the model,
-// decided, announced in its Discord thread, cast on the sequencer after the veto window — while every outside system
-// fails in turn: outages, 429s, timeouts, malformed and slow answers, PostgreSQL restarting, workers and the gateway
-// killed with SIGKILL. Afterwards: every proposal present once, one digest per version, every thread message once,
-// every due vote cast once, the audit chain intact. The table of faults and outcomes is printed.
+// PostgreSQL) runs the whole pipeline — a proposal seen on the hub or on a Governor's chain, its forum debate read,
+// digested by the model, decided, announced in its Discord thread, cast on the sequencer or on chain after the veto
+// window — while every outside system fails in turn: outages, 429s, timeouts, malformed and slow answers, PostgreSQL
+// restarting, workers and the gateway killed with SIGKILL. Afterwards: every proposal present once, one digest per
+// version, every thread message once, every due vote cast once, the audit chain intact. The table of faults and
+// outcomes is printed. The Governor's part runs alongside the Snapshot part, so the crashes may hit either.
 // A worker killed while it holds a digest job leaves the job active until it expires (digest.proposal: 300 s; pg-boss
 // 10 has no heartbeat), so the run takes several minutes by design.
 vi.setConfig({ testTimeout: 900_000, hookTimeout: 120_000 });
@@ -51,7 +53,7 @@ let passed = false;
 describe("the fault suite", () => {
   it("loses nothing and doubles nothing while every outside system fails", async (context) => {
     if (!t.url) return context.skip("the suite runs on the embedded engine: Tribune's processes need a PostgreSQL URL");
-    const { hub, sequencer, forum, anthropic, discord, env } = world;
+    const { hub, sequencer, forum, anthropic, discord, env, governor } = world;
     const prisma = world.db.prisma;
     const start = (role: string) => {
       const p = startTribune({ ...env, ROLE: role });
@@ -116,7 +118,19 @@ describe("the fault suite", () => {
     }, 20_000);
     context.onTestFinished(() => clearInterval(progress));
     const ids = world.publishProposals();
+    const governorId = await world.publishGovernorProposal();
+    const readingFaults = queueReadingFaults(governor.rpc);
+    // Every proposal: the hub's three and the Governor's one.
+    const total = ids.length + 1;
     const threadsFor = () => prisma.proposalThread.count();
+    // The Governor votes' faults wait for their veto window to end, alongside the timeline below.
+    let castingFaultsError: unknown = null;
+    const castingFaults = faultCasting(governor.rpc, prisma, governor.spaceId, { timeoutMs: 600_000, step }).catch(
+      (error: unknown) => {
+        castingFaultsError = error;
+        return null;
+      },
+    );
 
     // Kill a worker while digests are under way, and restart it.
     await eventually(
@@ -164,28 +178,36 @@ describe("the fault suite", () => {
     // expire), then every planned vote settles.
     await eventually(
       async () => [await prisma.digest.count(), await threadsFor()],
-      ([digests, threads]) => (digests ?? 0) >= ids.length && threads === ids.length,
+      ([digests, threads]) => (digests ?? 0) >= total && threads === total,
       420_000,
     );
     const settled = (rows: { state: string; proposalId: string }[]) =>
-      new Set(rows.map((row) => row.proposalId)).size === ids.length &&
+      new Set(rows.map((row) => row.proposalId)).size === total &&
       rows.every((row) => ["confirmed", "skipped", "failed"].includes(row.state));
     const casts = await eventually(() => prisma.cast.findMany({ include: { proposal: true } }), settled, 300_000);
 
     step(`settled: ${await state()}`);
+    const chainFaults = await castingFaults;
+    expect(castingFaultsError).toBeNull();
     // Every fault was met (a queue left full would mean the suite tested nothing there).
     expect(hub.faults).toEqual([]);
     expect(forum.faults).toEqual([]);
     expect(sequencer.faults).toEqual([]);
-    expect(anthropic.requests.length).toBeGreaterThanOrEqual(5 + ids.length);
+    expect(governor.rpc.pendingFaults()).toBe(0);
+    expect(chainFaults?.outage).toBeGreaterThan(0);
+    expect(anthropic.requests.length).toBeGreaterThanOrEqual(5 + total);
 
-    // Every proposal present once.
+    // Every proposal present once: the hub's in the Snapshot space, the Governor's in its own.
     const proposals = await prisma.proposal.findMany({ where: { spaceId: world.spaceId } });
     expect(proposals.map((p) => p.externalId).sort()).toEqual([...ids].sort());
+    const onChainProposals = await prisma.proposal.findMany({ where: { spaceId: governor.spaceId } });
+    expect(onChainProposals.map((p) => p.externalId)).toEqual([governorId]);
     // One digest per proposal version.
     const versions = await prisma.proposalVersion.findMany({ include: { _count: { select: { digests: true } } } });
-    expect(versions.length).toBeGreaterThanOrEqual(ids.length);
+    expect(versions.length).toBeGreaterThanOrEqual(total);
     for (const version of versions) expect(version._count.digests).toBe(1);
+    const onChainVersions = versions.filter((v) => v.proposalId === onChainProposals[0]?.id);
+    expect(onChainVersions.length).toBeGreaterThanOrEqual(1);
     // Every thread message once: the bot's messages (in the threads and, for a thread started from a message, in the
     // channel) are exactly the ones Tribune recorded; a second post of anything would be a message no row names.
     // The last settled vote's receipts may still be on their way: a post lands on Discord just before its row is
@@ -198,7 +220,7 @@ describe("the fault suite", () => {
           ...(thread.messageId ? [thread.messageId] : []),
         ]),
       );
-      const posted = [CHANNEL, ...threads.map((thread) => thread.threadId)]
+      const posted = [CHANNEL, GOVERNOR_CHANNEL, ...threads.map((thread) => thread.threadId)]
         .flatMap((channelId) => discord.messages(channelId))
         .filter((m) => m.authorId === discord.botUserId && m.type === 0 && !m.ephemeral)
         .map((m) => m.id)
@@ -210,13 +232,14 @@ describe("the fault suite", () => {
       (read) => read.posted.join() === [...read.recorded].sort().join(),
       60_000,
     );
-    expect(threads).toHaveLength(ids.length);
+    expect(threads).toHaveLength(total);
     expect(posted).toEqual([...recorded].sort());
     expect(discord.threads(CHANNEL)).toHaveLength(ids.length);
+    expect(discord.threads(GOVERNOR_CHANNEL)).toHaveLength(1);
     // Every due vote cast once: one vote per agent and proposal on the sequencer, matching the confirmed rows.
-    const confirmed = casts.filter((c) => c.state === "confirmed");
-    expect(confirmed.length).toBeGreaterThan(0);
     expect(casts.filter((c) => c.state === "failed")).toEqual([]);
+    const confirmed = casts.filter((c) => c.state === "confirmed" && c.spaceId === world.spaceId);
+    expect(confirmed.length).toBeGreaterThan(0);
     const onHub = new Map<string, number>();
     for (const vote of hub.votes) {
       const key = `${vote.voter.toLowerCase()}|${vote.proposal}`;
@@ -227,6 +250,19 @@ describe("the fault suite", () => {
     }
     expect([...onHub.values()].every((n) => n === 1)).toBe(true);
     expect(onHub.size).toBe(confirmed.length);
+    // And on chain: every confirmed Governor row's agent has voted, no other agent has, and the Governor emitted one
+    // VoteCast per confirmed row (a vote sent twice would be refused by the contract, a lost one would leave a row
+    // without its vote).
+    const onChainCasts = casts.filter((c) => c.spaceId === governor.spaceId);
+    const onChainConfirmed = onChainCasts.filter((c) => c.state === "confirmed");
+    expect(onChainConfirmed.length).toBeGreaterThan(0);
+    const agents = world.members.map((m) => m.agentAddress);
+    const chainVotes = await governor.votes(governorId, agents);
+    const votedAgents = new Set(onChainConfirmed.map((c) => c.voterAddress.toLowerCase()));
+    expect(votedAgents.size).toBe(onChainConfirmed.length);
+    for (const agent of agents)
+      expect(chainVotes.hasVoted.get(agent.toLowerCase())).toBe(votedAgents.has(agent.toLowerCase()));
+    expect(chainVotes.events).toBe(onChainConfirmed.length);
     // The audit chain is intact.
     expect(await createAuditLog({ prisma }).verify()).toMatchObject({ intact: true });
 
@@ -235,12 +271,25 @@ describe("the fault suite", () => {
     modelRow.outcome = `${anthropic.requests.length} requests for ${versions.length} digests; none failed`;
     discordRow.outcome = `${threads.length} threads, ${recorded.size} messages, none twice`;
     sequencerRow.outcome = `${confirmed.length} votes on record, each once; none failed`;
+    const served = [...governor.rpc.served.values()].reduce((a, b) => a + b, 0);
+    table.add(
+      "chain RPC",
+      "reading: 429 ×2, 503 ×2 on eth_getLogs, an HTML page for JSON, a wrong-shaped eth_call result, a head read past the timeout",
+      readingFaults,
+      "Governor proposal stored once; one digest for it (checks below)",
+    );
+    table.add(
+      "chain RPC",
+      "casting: 8 s outage (every request 503), then a vote's send answered past the timeout, 429 ×2 and a wrong-shaped result on eth_call, a receipt that is not JSON",
+      (chainFaults?.outage ?? 0) + (chainFaults?.queued ?? 0),
+      `${onChainConfirmed.length} votes on chain, each once (${chainVotes.events} VoteCast events); ${served} faulty answers served in all`,
+    );
     for (const row of table.rows) if (!row.outcome) row.outcome = "recovered; checks below hold";
     table.add(
       "outcome",
       "after every fault",
       0,
-      `${proposals.length} proposals once; ${versions.length} digests once; ${recorded.size} thread messages once; ${confirmed.length} votes cast once (${casts.length - confirmed.length} skipped); audit chain intact`,
+      `${proposals.length + onChainProposals.length} proposals once; ${versions.length} digests once; ${recorded.size} thread messages once; ${confirmed.length + onChainConfirmed.length} votes cast once (${casts.length - confirmed.length - onChainConfirmed.length} skipped); audit chain intact`,
     );
     table.print();
 

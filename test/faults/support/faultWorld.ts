@@ -16,16 +16,20 @@ import { FakeSequencer } from "../../fakes/sequencer/fakeSequencer.js";
 import { FakeSnapshotHub } from "../../fakes/snapshotHub.js";
 import { yip63 } from "../../sources/snapshot/hubFixtures.js";
 import { DEV_PHRASE } from "../../voting/support/castingHarness.js";
+import { type GovernorWorld, startGovernorWorld } from "./governorWorld.js";
 import type { FaultPostgres } from "./privatePostgres.js";
 
 // The world the fault suite runs Tribune in: the local stand-ins of every outside system (hub and sequencer, forum,
-// Anthropic API, Discord), a PostgreSQL it may restart, one live Snapshot space with members whose agents hold voting
-// power, and three proposals with recorded model answers (their forum debates served by the fake forum).
+// Anthropic API, Discord, a chain's JSON-RPC endpoint), a PostgreSQL it may restart, one live Snapshot space and one
+// live Governor DAO (governorWorld.ts) with members whose agents hold voting power in both, and four proposals with
+// recorded model answers (three on the hub, one on chain; their forum debates served by the fake forum).
 
 export const SPACE = "faults.eth";
 export const APP = "1290000000000000001";
 export const GUILD = "1290000000000000002";
 export const CHANNEL = "1290000000000000003";
+/** The Governor DAO's announcement channel. */
+export const GOVERNOR_CHANNEL = "1290000000000000005";
 const OWNER = "1290000000000000004";
 
 const STATEMENTS = [
@@ -41,6 +45,8 @@ const STATEMENTS = [
  * about; the prompt datamarks the text, so only a token without spaces is sure to appear as written).
  */
 const FIXTURES = { "harbor-hip-42": "HIP-42", "lumen-lip-17": "LIP-17", "snapshotjs-yip-63": "YIP-63" } as const;
+/** The Governor proposal is HIP-42's text under its own token, so the model's recorded answer for HIP-42 fits it. */
+const GOVERNOR_TOKEN = "FGP-7";
 
 export interface FaultWorld {
   db: Database;
@@ -50,11 +56,14 @@ export interface FaultWorld {
   anthropic: FakeAnthropicApi;
   discord: FakeDiscord;
   spaceId: string;
+  governor: GovernorWorld;
   members: { id: string; discordUserId: string; agentAddress: string }[];
   /** The environment every Tribune process of the suite starts with. */
   env: Record<string, string>;
   /** Publishes the fixtures' proposals on the hub (open now, ending in an hour); returns their ids. */
   publishProposals(): string[];
+  /** Proposes the Governor proposal on chain (its voting opens two blocks later); returns its id. */
+  publishGovernorProposal(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -82,6 +91,7 @@ export async function startFaultWorld(postgres: FaultPostgres): Promise<FaultWor
   for (const [name, token] of Object.entries(FIXTURES)) {
     recorded.set(token, rewrite(JSON.stringify(fixture("recorded", name))));
   }
+  recorded.set(GOVERNOR_TOKEN, recorded.get(FIXTURES["harbor-hip-42"]) as string);
   const anthropic = await startFakeAnthropicApi({
     responder: (request) => {
       for (const [token, reply] of recorded) {
@@ -119,7 +129,10 @@ export async function startFaultWorld(postgres: FaultPostgres): Promise<FaultWor
         name: "Faults DAO",
         ownerId: OWNER,
         roles: [],
-        channels: [{ id: CHANNEL, name: "governance", type: 0 }],
+        channels: [
+          { id: CHANNEL, name: "governance", type: 0 },
+          { id: GOVERNOR_CHANNEL, name: "governor", type: 0 },
+        ],
         members: [
           { userId: OWNER, username: "founder" },
           ...members.map((m, i) => ({ userId: m.discordUserId, username: `member${i}` })),
@@ -149,6 +162,11 @@ export async function startFaultWorld(postgres: FaultPostgres): Promise<FaultWor
     compiler: offlineProfileCompiler,
   });
   const keyring = createKeyring(new Secret(DEV_PHRASE));
+  const governor = await startGovernorWorld({
+    prisma,
+    agents: STATEMENTS.map((_, i) => keyring.address(i) as `0x${string}`),
+    discord: { guildId: GUILD, channelId: GOVERNOR_CHANNEL },
+  });
   const seeded: FaultWorld["members"] = [];
   for (const [i, statement] of STATEMENTS.entries()) {
     const discordUserId = members[i]?.discordUserId as string;
@@ -159,6 +177,9 @@ export async function startFaultWorld(postgres: FaultPostgres): Promise<FaultWor
     if (!drafted.ok) throw new Error(`the statement did not compile: ${JSON.stringify(drafted)}`);
     await profiles.confirm({ memberId: member.id, spaceId: space.id, version: drafted.profile.version });
     hub.setVotingPower(member.agentAddress, SPACE, 10 + i);
+    const onChain = await profiles.draft({ memberId: member.id, spaceId: governor.spaceId, statement });
+    if (!onChain.ok) throw new Error(`the statement did not compile: ${JSON.stringify(onChain)}`);
+    await profiles.confirm({ memberId: member.id, spaceId: governor.spaceId, version: onChain.profile.version });
     seeded.push({ id: member.id, discordUserId, agentAddress: member.agentAddress });
   }
 
@@ -170,6 +191,7 @@ export async function startFaultWorld(postgres: FaultPostgres): Promise<FaultWor
     anthropic,
     discord,
     spaceId: space.id,
+    governor,
     members: seeded,
     env: {
       DATABASE_URL: postgres.url,
@@ -194,6 +216,7 @@ export async function startFaultWorld(postgres: FaultPostgres): Promise<FaultWor
       JOB_CONCURRENCY: "2",
       LOG_LEVEL: "warn",
       PORT: "0",
+      ...governor.env,
     },
     publishProposals() {
       const open = { start: hub.now - 60, end: hub.now + 3_600, created: hub.now - 120 };
@@ -216,6 +239,11 @@ export async function startFaultWorld(postgres: FaultPostgres): Promise<FaultWor
       ids.push(hub.createProposal({ ...yip63(SPACE), type: "single-choice", ...open }));
       return ids;
     },
+    publishGovernorProposal() {
+      const p = fixture("proposals", "harbor-hip-42") as { title: string; body: string; discussion: string };
+      const title = p.title.replace(/^HIP-42:/, `${GOVERNOR_TOKEN}:`);
+      return governor.propose(`# ${title}\n\n${p.body}\n\nDiscussion: ${rewrite(p.discussion)}`);
+    },
     async close() {
       clearInterval(clock);
       await Promise.allSettled([
@@ -224,6 +252,7 @@ export async function startFaultWorld(postgres: FaultPostgres): Promise<FaultWor
         forum.close(),
         anthropic.close(),
         discord.close(),
+        governor.close(),
         db.close(),
       ]);
     },

@@ -1,0 +1,71 @@
+import type { PrismaClient } from "../../../src/generated/prisma/client.js";
+import type { FakeJsonRpcServer } from "../../fakes/jsonRpcServer.js";
+
+// The chain RPC's faults in the fault suite, in two waves. The first meets the watcher as it reads the new Governor
+// proposal: 429s, 503s on eth_getLogs, a proxy's HTML page instead of JSON, a result of the wrong shape, a head read
+// that answers past Tribune's RPC timeout. The second meets the casters as the Governor votes come due: an outage of
+// the whole endpoint, then a vote's transaction whose send answers only after the timeout (the node took it: the
+// retry must find it, not send another), 429s and a wrong-shaped result on calls, a receipt that is not JSON.
+
+/** GOVERNOR_RPC_TIMEOUT_MS is 3 s in the fault world: these answers come too late. */
+const PAST_TIMEOUT_MS = 4_500;
+const OUTAGE_MS = 8_000;
+
+/** Queues the faults the watcher meets reading a new proposal; returns how many were queued. */
+export function queueReadingFaults(rpc: FakeJsonRpcServer): number {
+  rpc.failNext(null, { kind: "http", status: 429, retryAfter: "1" }, 2);
+  rpc.failNext("eth_getLogs", { kind: "http", status: 503 }, 2);
+  rpc.failNext("eth_getLogs", { kind: "malformed", shape: "not-json" });
+  rpc.failNext("eth_call", { kind: "malformed", shape: "wrong-result" });
+  rpc.failNext("eth_blockNumber", { kind: "slow", ms: PAST_TIMEOUT_MS });
+  return 7;
+}
+
+export interface CastingFaults {
+  /** Requests refused during the outage. */
+  outage: number;
+  /** Counted faults queued after it. */
+  queued: number;
+}
+
+/**
+ * Waits until the first Governor vote of `spaceId` is about to come due (its veto window ending), then takes the
+ * endpoint down for 8 s and queues the casting faults. Reads of the database that fail (PostgreSQL restarting under
+ * the suite) are read again.
+ */
+export async function faultCasting(
+  rpc: FakeJsonRpcServer,
+  prisma: PrismaClient,
+  spaceId: string,
+  options: { timeoutMs: number; step: (what: string) => void },
+): Promise<CastingFaults> {
+  const deadline = Date.now() + options.timeoutMs;
+  let due: Date | null = null;
+  while (!due) {
+    if (Date.now() > deadline) throw new Error("no Governor vote was announced in time");
+    const row = await prisma.cast
+      .findFirst({
+        where: { spaceId, dueAt: { not: null }, state: { in: ["announced", "due", "signing", "submitted"] } },
+        orderBy: { dueAt: "asc" },
+      })
+      .catch(() => null);
+    due = row?.dueAt ?? null;
+    if (!due) await sleep(250);
+  }
+  await sleep(Math.max(0, due.getTime() - Date.now() - 1_000));
+  const before = rpc.served.get("http 503") ?? 0;
+  options.step("chain RPC down for 8 s as the Governor votes come due");
+  rpc.failFor(OUTAGE_MS, { kind: "http", status: 503 });
+  await sleep(OUTAGE_MS);
+  const outage = (rpc.served.get("http 503") ?? 0) - before;
+  options.step(`chain RPC up again (${outage} requests refused); casting faults queued`);
+  rpc.failNext("eth_sendRawTransaction", { kind: "slow", ms: PAST_TIMEOUT_MS });
+  rpc.failNext("eth_call", { kind: "http", status: 429, retryAfter: "1" }, 2);
+  rpc.failNext("eth_call", { kind: "malformed", shape: "wrong-result" });
+  rpc.failNext("eth_getTransactionReceipt", { kind: "malformed", shape: "not-json" });
+  return { outage, queued: 5 };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
