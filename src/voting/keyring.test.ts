@@ -31,6 +31,8 @@ describe("createKeyring", () => {
     for (const index of [0, 1, 2, 41_337]) {
       const signature = await keyring.signer(index).signMessage("tribune");
       expect(verifyMessage("tribune", signature)).toBe(keyring.address(index));
+      // The key a caster signs with on the spot is that signer's key.
+      expect(keyring.privateKey(index)).toBe(keyring.signer(index).privateKey);
     }
     expect(new Set([0, 1, 2, 3, 4].map((i) => keyring.address(i))).size).toBe(5);
   });

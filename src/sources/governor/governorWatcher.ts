@@ -9,7 +9,7 @@ import { createPollLoop } from "../pollLoop.js";
 import { createProposalStore, type SavedProposal, type SpaceIds } from "../proposalStore.js";
 import { realSleep, type Sleep } from "../snapshot/rateLimiter.js";
 import type { BlockInfo, ChainClient } from "./chainClient.js";
-import { ChainRateLimitedError } from "./chainErrors.js";
+import { ChainError, ChainRateLimitedError } from "./chainErrors.js";
 import { indexDelegations } from "./delegations.js";
 import { FINAL_STATES, GOVERNOR_STATES } from "./governorAbi.js";
 import { type ChainPace, measurePace } from "./governorClock.js";
@@ -328,7 +328,15 @@ export function createGovernorWatcher(options: GovernorWatcherOptions): Governor
             if (signal?.aborted) throw error;
             const governor = governorSpaceId(target.chainId, target.address);
             report.failures.push({ governor, error });
-            logger.error({ err: error, governor }, "Governor poll failed; the next poll tries again from its cursor");
+            // A failing endpoint is the chain's fault, expected and typed: what and what to do, without a stack.
+            if (error instanceof ChainError) {
+              logger.warn(
+                { governor, code: error.code, reason: error.message, hint: error.hint },
+                "Governor poll failed; the next poll tries again from its cursor",
+              );
+            } else {
+              logger.error({ err: error, governor }, "Governor poll failed; the next poll tries again from its cursor");
+            }
           }
         }
       }),

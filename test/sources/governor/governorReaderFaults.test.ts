@@ -100,4 +100,24 @@ describe("the Governor reader against a faulty endpoint", () => {
     const wrong = createChainClient({ chainId: 1, url: a.url, sleep: async () => undefined });
     await expect(wrong.head()).rejects.toBeInstanceOf(ChainInvalidAnswerError);
   });
+
+  it("logs a failing endpoint as a warning that names the fault and what to do, with no stack", async () => {
+    const lines: { level: string; fields: Record<string, unknown>; message: string }[] = [];
+    const capture = (level: string) => (fields: unknown, message?: string) => {
+      lines.push({ level, fields: fields as Record<string, unknown>, message: message ?? "" });
+    };
+    // A URL that answers for another chain: the reader refuses it, as it would a wrongly configured RPC_URL_<id>.
+    const wrong = createChainClient({ chainId: 31_341, url: a.url, sleep: async () => undefined });
+    const watcher = h.watcher([target(31_341, onA)], new Map([[31_341, wrong]]), {
+      delegations: false,
+      logger: { info: capture("info"), warn: capture("warn"), error: capture("error") },
+    });
+    const report = await watcher.pollOnce();
+    expect(report.failures).toHaveLength(1);
+    const failed = lines.filter((line) => line.message.startsWith("Governor poll failed"));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.level).toBe("warn");
+    expect(failed[0]?.fields).toMatchObject({ code: expect.stringMatching(/^governor\./), hint: expect.any(String) });
+    expect(failed[0]?.fields).not.toHaveProperty("err");
+  });
 });
