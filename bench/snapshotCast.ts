@@ -75,7 +75,7 @@ export async function run(): Promise<BenchFigure[]> {
 
     const audit = createAuditLog({ prisma });
     const casting = createCastingSwitch({ prisma, audit });
-    const outbox = createCastOutbox({ prisma, audit, leaseMs: 600_000 });
+    const outbox = createCastOutbox({ prisma, sql: bench.db.sql, audit, leaseMs: 600_000 });
     let hubRequests = 0;
     const hub = createHubClient({
       url: remote.hubUrl,

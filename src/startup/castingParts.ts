@@ -48,7 +48,7 @@ export function castingParts(
   const hub = createHubClient({ url: config.sources.snapshotHubUrl, apiKey: config.sources.snapshotApiKey });
   const votes = createSnapshotVoteReader({ hub });
   const pooled = createPooledBallot({ prisma, overrides, votes });
-  const outbox = createCastOutbox({ prisma, audit });
+  const outbox = createCastOutbox({ prisma, sql: db.sql, audit });
   const liveKeys = deps.agentKeys && !deps.agentKeys.local ? createKeyring(deps.agentKeys.mnemonic) : null;
   const common = {
     prisma,

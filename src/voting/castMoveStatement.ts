@@ -1,4 +1,4 @@
-import { Prisma } from "../generated/prisma/client.js";
+import { type Cast, Prisma } from "../generated/prisma/client.js";
 import type { CastState } from "../generated/prisma/enums.js";
 
 // Many outbox transitions in one statement. A transition is a conditional UPDATE of one row (WHERE id, state and
@@ -104,6 +104,60 @@ export const MOVE_STATEMENT = `UPDATE "Cast" c SET
 FROM jsonb_to_recordset($1::jsonb) AS v(id text, "from" text, attempts int, "to" text, s jsonb, n jsonb)
 WHERE c.id = v.id AND c.state::text = v."from" AND c.attempts = v.attempts
 RETURNING c.id`;
+
+/** Every column of a Cast row, as the ORM returns it; timestamps as ISO text (they are UTC wall times). */
+const CAST_ROW: Record<keyof Cast, "plain" | "timestamp"> = {
+  id: "plain",
+  proposalId: "plain",
+  spaceId: "plain",
+  voterAddress: "plain",
+  memberId: "plain",
+  decisionId: "plain",
+  state: "plain",
+  choice: "plain",
+  reason: "plain",
+  dryRun: "plain",
+  voterKind: "plain",
+  agentIndex: "plain",
+  votingPower: "plain",
+  announcedDecisionId: "plain",
+  announcedAt: "timestamp",
+  dueAt: "timestamp",
+  voteId: "plain",
+  voteTimestamp: "plain",
+  txHash: "plain",
+  payload: "plain",
+  nextAttemptAt: "timestamp",
+  attempts: "plain",
+  receipt: "plain",
+  failureReason: "plain",
+  createdAt: "timestamp",
+  updatedAt: "timestamp",
+};
+
+/** The statement, returning each moved row whole (for `castRowOf`): one round trip, no read-back. */
+export const MOVE_STATEMENT_RETURNING_ROWS = MOVE_STATEMENT.replace(
+  "RETURNING c.id",
+  `RETURNING ${Object.entries(CAST_ROW)
+    .map(([column, kind]) =>
+      kind === "timestamp"
+        ? `to_char(c."${column}", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "${column}"`
+        : column === "state"
+          ? `c.state::text AS state`
+          : `c."${column}"`,
+    )
+    .join(", ")}`,
+);
+
+/** A row the returning statement gave, as the ORM would have given it. */
+export function castRowOf(raw: Record<string, unknown>): Cast {
+  const row: Record<string, unknown> = {};
+  for (const [column, kind] of Object.entries(CAST_ROW)) {
+    const value = raw[column];
+    row[column] = kind === "timestamp" && typeof value === "string" ? new Date(value) : value;
+  }
+  return row as Cast;
+}
 
 /** The statement's parameter for `records` (dbNull lists become JSON objects, so `?` can test them). */
 export function moveParameter(records: readonly MoveRecord[]): string {

@@ -2,10 +2,18 @@ import { createHash } from "node:crypto";
 import type { AuditLog } from "../audit/auditLog.js";
 import { canonicalJson } from "../audit/canonicalJson.js";
 import type { ChainedEntry } from "../audit/hashChain.js";
+import type { SqlRunner } from "../db/sqlRunner.js";
 import { TribuneError } from "../errors/tribuneError.js";
 import type { Cast, CastState, Prisma, PrismaClient, SpaceKind } from "../generated/prisma/client.js";
 import type { Explanation } from "../values/explainDecision.js";
-import { MOVE_STATEMENT, type MoveRecord, moveParameter, moveRecord } from "./castMoveStatement.js";
+import {
+  castRowOf,
+  MOVE_STATEMENT,
+  MOVE_STATEMENT_RETURNING_ROWS,
+  type MoveRecord,
+  moveParameter,
+  moveRecord,
+} from "./castMoveStatement.js";
 import { snapshotVoteReason } from "./snapshot/voteMessage.js";
 
 // The casting outbox's state machine. One row per (proposal, voter address):
@@ -40,6 +48,11 @@ export type CastChanges = Omit<Prisma.CastUncheckedUpdateManyInput, "id" | "prop
 
 export interface CastOutboxOptions {
   prisma: PrismaClient;
+  /**
+   * The same database's raw runner: with it, a group commit of several moves is raw statements in one transaction
+   * (the moves, their audit entries), a fraction of the ORM's CPU on the path of every vote. Without it, the ORM.
+   */
+  sql?: SqlRunner;
   audit: AuditLog;
   /** How long a claim holds a row; must exceed a cast's worst case (hub reads + the sequencer's timeout). 120 s. */
   leaseMs?: number;
@@ -126,7 +139,7 @@ export function createCastOutbox(options: CastOutboxOptions): CastOutbox {
   const { prisma, audit } = options;
   const leaseMs = options.leaseMs ?? 120_000;
   const actor = options.actor ?? "system";
-  const moves = createMoveBatcher(prisma, audit, actor);
+  const moves = createMoveBatcher(prisma, options.sql, audit, actor);
 
   return {
     async claimDue(now, limit, kind = "snapshot") {
@@ -286,13 +299,35 @@ const MOVES_PER_COMMIT = 64;
  * committed, so nothing a caller does next (sending a vote) runs ahead of the record. Should a shared transaction
  * fail, its moves are retried one by one, so one bad move never takes the others with it.
  */
-function createMoveBatcher(prisma: PrismaClient, audit: AuditLog, actor: string) {
+function createMoveBatcher(prisma: PrismaClient, sql: SqlRunner | undefined, audit: AuditLog, actor: string) {
   const queue: PendingMove[] = [];
   let flushing = false;
   const options = { maxWait: 30_000, timeout: 30_000 };
 
-  const commit = (group: PendingMove[]) =>
-    prisma.$transaction(async (tx) => {
+  /** The group in raw statements, when the runner is there and every move is one the statement carries. */
+  const commitRaw = (runner: SqlRunner, group: PendingMove[], records: MoveRecord[]) =>
+    runner.transaction(async (tx) => {
+      const { rows } = await tx.query<Record<string, unknown>>(MOVE_STATEMENT_RETURNING_ROWS, [moveParameter(records)]);
+      const byId = new Map(rows.map((raw) => [raw.id as string, castRowOf(raw)]));
+      const moved = group.flatMap((move) => {
+        const row = byId.get(move.from.id);
+        return row ? [{ move, row }] : [];
+      });
+      // Appended last: the chain's lock is held until this transaction commits.
+      const entries = await audit.appendManyWith(
+        tx,
+        moved.map(({ move, row }) => castEvent(row, move.from.state, move.to, { actor, ...move.event })),
+      );
+      const results = new Map(moved.map(({ move, row }, i) => [move, { row, entry: entries[i] as ChainedEntry }]));
+      return group.map((move) => results.get(move) ?? null);
+    });
+
+  const commit = (group: PendingMove[]) => {
+    if (sql && group.length > 1 && new Set(group.map((move) => move.from.id)).size === group.length) {
+      const records = group.map((move) => moveRecord(move.from, move.to, move.changes as Record<string, unknown>));
+      if (records.every((record) => record !== null)) return commitRaw(sql, group, records as MoveRecord[]);
+    }
+    return prisma.$transaction(async (tx) => {
       const moved: { move: PendingMove; row: Cast }[] = [];
       const answers = await moveRows(tx, group);
       for (const move of group) {
@@ -306,6 +341,7 @@ function createMoveBatcher(prisma: PrismaClient, audit: AuditLog, actor: string)
       const results = new Map(moved.map(({ move, row }, i) => [move, { row, entry: entries[i] as ChainedEntry }]));
       return group.map((move) => (answers.get(move) ? (results.get(move) ?? null) : null));
     }, options);
+  };
 
   const flush = async () => {
     while (queue.length > 0) {

@@ -223,7 +223,7 @@ async function recover(proposalId: string): Promise<void> {
     const prisma = db.prisma;
     const recoveryAudit = createAuditLog({ prisma });
     const casting = createCastingSwitch({ prisma, audit: recoveryAudit });
-    const outbox = createCastOutbox({ prisma, audit: recoveryAudit, leaseMs: LEASE_MS });
+    const outbox = createCastOutbox({ prisma, sql: db.sql, audit: recoveryAudit, leaseMs: LEASE_MS });
     const runner = createSnapshotCastRunner({
       prisma,
       sql: db.sql,

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Cast, Prisma } from "../../src/generated/prisma/client.js";
-import { MOVE_STATEMENT, type MoveRecord, moveParameter, moveRecord } from "../../src/voting/castMoveStatement.js";
+import {
+  castRowOf,
+  MOVE_STATEMENT,
+  MOVE_STATEMENT_RETURNING_ROWS,
+  type MoveRecord,
+  moveParameter,
+  moveRecord,
+} from "../../src/voting/castMoveStatement.js";
 import type { CastChanges } from "../../src/voting/castOutbox.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDatabase.js";
 
@@ -110,6 +117,22 @@ describe("the outbox's one-statement group move", () => {
       ]);
       expect(comparable(statement)).toEqual(comparable(orm));
       expect(statement.state).toBe(to);
+    }
+  });
+
+  it("returns each moved row, through the raw runner, exactly as the ORM reads it back", async () => {
+    const records: MoveRecord[] = [];
+    for (const [to, changes] of CHANGES) {
+      const [row] = await twinRows();
+      records.push(moveRecord(row as Cast, to as Cast["state"], changes as Record<string, unknown>) as MoveRecord);
+    }
+    const { rows } = await t.db.sql.query<Record<string, unknown>>(MOVE_STATEMENT_RETURNING_ROWS, [
+      moveParameter(records),
+    ]);
+    expect(rows).toHaveLength(records.length);
+    for (const raw of rows) {
+      const returned = castRowOf(raw);
+      expect(returned).toEqual(await t.db.prisma.cast.findUniqueOrThrow({ where: { id: returned.id } }));
     }
   });
 

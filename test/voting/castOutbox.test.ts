@@ -307,7 +307,7 @@ describe("exactly once", () => {
     const workers = await Promise.all(
       [0, 1].map(async () => {
         const db = await t.connect(4);
-        const outbox = createCastOutbox({ prisma: db.prisma, audit: o.audit });
+        const outbox = createCastOutbox({ prisma: db.prisma, sql: db.sql, audit: o.audit });
         const runner = createSnapshotCastRunner({
           prisma: db.prisma,
           sql: db.sql,

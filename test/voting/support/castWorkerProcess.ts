@@ -35,7 +35,7 @@ const votes = createSnapshotVoteReader({
     rateLimiter: createRateLimiter({ requests: 100_000 }),
   }),
 });
-const outbox = createCastOutbox({ prisma, audit, leaseMs: Number(env("CAST_LEASE_MS")) });
+const outbox = createCastOutbox({ prisma, sql: db.sql, audit, leaseMs: Number(env("CAST_LEASE_MS")) });
 const runner = createSnapshotCastRunner({
   prisma,
   sql: db.sql,

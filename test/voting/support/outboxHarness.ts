@@ -48,7 +48,7 @@ export async function startOutbox(t: TestDatabase, options: { leaseMs?: number }
   const audit = createAuditLog({ prisma, clock });
   const casting = createCastingSwitch({ prisma, audit });
   const overrides = createOverrideStore({ prisma, audit, clock });
-  const outbox = createCastOutbox({ prisma, audit, leaseMs: options.leaseMs });
+  const outbox = createCastOutbox({ prisma, sql: t.db.sql, audit, leaseMs: options.leaseMs });
   const runner = createSnapshotCastRunner({
     prisma,
     sql: t.db.sql,
