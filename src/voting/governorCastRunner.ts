@@ -162,6 +162,8 @@ export function createGovernorCastRunner(options: GovernorCastRunnerOptions): Go
               "confirmed",
               {
                 failureReason: null,
+                // The transaction that counted: a replacement recorded before sending may have been refused since.
+                txHash: found.txHash,
                 receipt: receiptOf(found.txHash, found.blockNumber, found.method, { reconciled: why }),
               },
               { reconciled: why, txHash: found.txHash },

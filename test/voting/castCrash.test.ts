@@ -22,6 +22,7 @@ import { FakeSnapshotHub } from "../fakes/snapshotHub.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDatabase.js";
 import { seedDigest, seedProfile } from "../values/seed.js";
 import { DEV_PHRASE } from "./support/castingHarness.js";
+import { drainUntilSettled, watchOutput } from "./support/crashWorkers.js";
 
 // Crash safety: a casting worker in its own process is killed with SIGKILL at a random moment while it casts, then a
 // fresh worker (new outbox, runner and caster on their own database connections, in the test's process: starting a
@@ -189,29 +190,7 @@ function startWorker(): Worker {
     },
     stdio: ["pipe", "pipe", "pipe"],
   });
-  let out = "";
-  const append = (chunk: Buffer) => {
-    out += chunk.toString();
-  };
-  child.stdout?.on("data", append);
-  child.stderr?.on("data", append);
-  const saw = (word: string) =>
-    new Promise<void>((resolve, reject) => {
-      if (out.includes(word)) return resolve();
-      const timer = setTimeout(() => reject(new Error(`worker never said ${word}:\n${out}`)), 60_000);
-      const check = () => {
-        if (!out.includes(word)) return;
-        clearTimeout(timer);
-        resolve();
-      };
-      child.stdout?.on("data", check);
-      child.once("exit", (code) => {
-        check();
-        clearTimeout(timer);
-        reject(new Error(`worker exited (${code}) before ${word}:\n${out}`));
-      });
-    });
-  return { child, saw, output: () => out };
+  return { child, ...watchOutput(child) };
 }
 
 /** The restarted worker: a fresh outbox and runner on their own connections, draining until all is settled. */
@@ -235,16 +214,12 @@ async function recover(proposalId: string): Promise<void> {
       maxDelayMs: 200,
       maxAttempts: 50,
     });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      await drainDueCasts({ outbox, runner, casting, batchSize: 3, concurrency: 3 });
-      const open = await prisma.cast.count({
-        where: { proposalId, state: { notIn: ["confirmed", "failed", "skipped"] } },
-      });
-      if (open === 0) return;
-      if (Date.now() > deadline) throw new Error(`rows still open after 60 s`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await drainUntilSettled(
+      prisma,
+      proposalId,
+      () => drainDueCasts({ outbox, runner, casting, batchSize: 3, concurrency: 3 }),
+      60_000,
+    );
   }
 }
 

@@ -94,7 +94,9 @@ export async function sendGovernorVote(input: SendGovernorVoteInput): Promise<Ca
   } catch (error) {
     if (causedBy(error, LeaseLost)) throw error;
     const move = castFailureMove(error);
-    if (move.kind === "reconcile" && (await hasVoteCounted(target, voter.address, ballot))) {
+    // Whatever the error says, a vote of the agent's that is counted on chain settles the row: a relayed vote left
+    // pending by a dead worker can be mined while its replacement is simulated, which then reverts on a used nonce.
+    if (move.kind !== "retry" && (await hasVoteCounted(target, voter.address, ballot))) {
       return input.onChain(move.code);
     }
     // An earlier transaction of ours may still land (a replacement was refused, say): the row ends only once the

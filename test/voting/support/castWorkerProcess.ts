@@ -15,6 +15,7 @@ import { createCastOutbox } from "../../../src/voting/castOutbox.js";
 import { createKeyring } from "../../../src/voting/keyring.js";
 import { createSnapshotCaster } from "../../../src/voting/snapshot/snapshotCaster.js";
 import { createSnapshotCastRunner } from "../../../src/voting/snapshotCastRunner.js";
+import { drainUntilSettled } from "./crashWorkers.js";
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -67,13 +68,8 @@ const proposalId = await new Promise<string>((resolve) => {
 });
 lines.close();
 
-for (;;) {
-  await drainDueCasts({ outbox, runner, casting, batchSize: 3, concurrency: 3 });
-  const open = await prisma.cast.count({
-    where: { proposalId, state: { notIn: ["confirmed", "failed", "skipped"] } },
-  });
-  if (open === 0) break;
-  await new Promise((resolve) => setTimeout(resolve, 50));
-}
+await drainUntilSettled(prisma, proposalId, () =>
+  drainDueCasts({ outbox, runner, casting, batchSize: 3, concurrency: 3 }),
+);
 process.stdout.write("DONE\n");
 await db.close();
