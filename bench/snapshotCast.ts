@@ -29,6 +29,7 @@ import { createSnapshotCastRunner } from "../src/voting/snapshotCastRunner.js";
 import { digestContent } from "../test/values/digestFixtures.js";
 import { benchEngines, openBenchDatabase } from "./benchDatabase.js";
 import type { BenchFigure } from "./benchFigure.js";
+import { machineCpuBetween, readMachineCpu } from "./machineCpu.js";
 
 const SPACE = "bench.eth";
 const GOAL_PER_SECOND = 200;
@@ -94,12 +95,15 @@ export async function run(): Promise<BenchFigure[]> {
       safetyMarginSeconds: 600,
     });
     const memory = sampleMemory();
+    const serverBefore = await ask<{ cpuMs: number }>(child, "count");
+    const machineBefore = readMachineCpu();
     const cpu = process.cpuUsage();
     started = performance.now();
     // drainDueCasts calls runner.prepare once per claimed batch: one hub read for its votes, one per five powers.
     const report = await drainDueCasts({ outbox, runner, casting, batchSize, concurrency });
     const wallMs = performance.now() - started;
     const used = process.cpuUsage(cpu);
+    const machineAfter = readMachineCpu();
     const peak = memory.stop();
     const rate = (votes * 1000) / wallMs;
     const states = await prisma.cast.groupBy({ by: ["state"], _count: true });
@@ -114,6 +118,18 @@ export async function run(): Promise<BenchFigure[]> {
         `${JSON.stringify(report.results)}; hub requests ${hubRequests} (${JSON.stringify(server.hubRequests)}); ` +
         `the sequencer stored ${server.stored.toLocaleString("en-US")} messages, warm-up included`,
     );
+    if (machineBefore && machineAfter) {
+      const machine = machineCpuBetween(machineBefore, machineAfter);
+      const perVote = (seconds: number) => `${((seconds * 1000) / votes).toFixed(1)} ms`;
+      const tribune = (used.user + used.system) / 1e6;
+      const remote = (server.cpuMs - serverBefore.cpuMs) / 1000;
+      const rest = machine.busySeconds - tribune - remote - machine.postgresSeconds;
+      console.log(
+        `  the machine's CPU a vote: Tribune ${perVote(tribune)}, the local hub and sequencer ${perVote(remote)}, ` +
+          `PostgreSQL ${perVote(machine.postgresSeconds)}, the rest ${perVote(Math.max(0, rest))}; ` +
+          `${((100 * machine.busySeconds) / machine.totalSeconds).toFixed(0)}% of all ${os.availableParallelism()} cores busy`,
+      );
+    }
     const entries = await prisma.auditEntry.count();
     const verdict = await audit.verify();
     console.log(

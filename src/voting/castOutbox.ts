@@ -323,7 +323,8 @@ function createMoveBatcher(prisma: PrismaClient, sql: SqlRunner | undefined, aud
     });
 
   const commit = (group: PendingMove[]) => {
-    if (sql && group.length > 1 && new Set(group.map((move) => move.from.id)).size === group.length) {
+    // A lone move too: with the runner there, the ORM's transaction is never on a vote's path.
+    if (sql && new Set(group.map((move) => move.from.id)).size === group.length) {
       const records = group.map((move) => moveRecord(move.from, move.to, move.changes as Record<string, unknown>));
       if (records.every((record) => record !== null)) return commitRaw(sql, group, records as MoveRecord[]);
     }

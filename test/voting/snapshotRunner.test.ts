@@ -352,4 +352,52 @@ describe("the last look, right before signing", () => {
     expect((await castsOf(o, dry)).map((r) => [r.state, r.failureReason])).toEqual([["skipped", "dry_run"]]);
     expect(storedVotes(o, dry, dry.members[0]?.agentAddress as string)).toBe(0);
   });
+
+  it("rows signing side by side share one read, and each gets its own answer", async () => {
+    // Four proposals in four spaces, claimed as one batch and run at once: a veto in one, a paused space, a space
+    // turned dry-run, and one left alone. Their looks are read together; each must still stop or pass on its own.
+    const [vetoed, paused, dry, clear] = [
+      await seedScenario(o, { members: 1 }),
+      await seedScenario(o, { members: 1 }),
+      await seedScenario(o, { members: 1 }),
+      await seedScenario(o, { members: 1 }),
+    ] as Scenario[];
+    for (const s of [vetoed, paused, dry, clear] as Scenario[]) await announced(s);
+    const batch = await o.outbox.claimDue(o.clock(), 50);
+    expect(batch).toHaveLength(4);
+    await o.overrides.set({
+      memberId: vetoed?.members[0]?.id as string,
+      proposalId: vetoed?.proposalId as string,
+      word: { kind: "veto" },
+      actor: "m",
+    });
+    await o.prisma.space.update({ where: { id: paused?.spaceId }, data: { paused: true } });
+    await o.prisma.space.update({ where: { id: dry?.spaceId }, data: { mode: "dry_run" } });
+    const looks: number[] = [];
+    const runner = runnerWith({
+      sql: {
+        ...o.sql,
+        query: (text, values) => {
+          if (!text.includes('"Override"')) return o.sql.query(text, values);
+          looks.push(JSON.parse(String(values?.[0])).length);
+          // The first read is slow: the other rows reach their last look while it is under way.
+          const slow = looks.length === 1 ? new Promise((resolve) => setTimeout(resolve, 300)) : Promise.resolve();
+          return slow.then(() => o.sql.query(text, values));
+        },
+      },
+    });
+    await runner.prepare?.(batch);
+    await Promise.all(batch.map((row) => runner.run(row)));
+    expect(looks.reduce((sum, n) => sum + n, 0)).toBe(4);
+    expect(looks.length).toBeLessThan(4);
+    const states = await Promise.all(
+      [vetoed, paused, dry, clear].map(async (s) =>
+        (await castsOf(o, s as Scenario)).map((r) => [r.state, r.failureReason]),
+      ),
+    );
+    expect(states).toEqual([[["skipped", "vetoed"]], [["due", null]], [["skipped", "dry_run"]], [["confirmed", null]]]);
+    expect(
+      [vetoed, paused, dry, clear].map((s) => storedVotes(o, s as Scenario, s?.members[0]?.agentAddress as string)),
+    ).toEqual([0, 0, 0, 1]);
+  });
 });
