@@ -104,10 +104,11 @@ export function createSnapshotCaster(options: SnapshotCasterOptions): SnapshotCa
         return { kind: "refused", ...built.refusal };
       }
       let signed: SignedVote | undefined;
+      const signer = typedDataSigner(options.keyring.privateKey(agentIndex));
       const client = new SubmittingClient(options.sequencerUrl, async (envelope) => {
         signed = {
           voter: envelope.address,
-          voteId: snapshot.utils.getHash(envelope.data),
+          voteId: signer.digest ?? snapshot.utils.getHash(envelope.data),
           sig: envelope.sig,
           timestamp: Number(envelope.data.message.timestamp),
           message: { ...envelope.data.message },
@@ -123,7 +124,7 @@ export function createSnapshotCaster(options: SnapshotCasterOptions): SnapshotCa
       });
       const verdict = (await client.vote(
         // Client712 types its signer as an ethers Wallet or provider; it calls only `_signTypedData` on it.
-        typedDataSigner(options.keyring.privateKey(agentIndex)) as unknown as Parameters<typeof client.vote>[0],
+        signer as unknown as Parameters<typeof client.vote>[0],
         options.keyring.address(agentIndex),
         built.message,
       )) as SequencerVerdict;

@@ -59,7 +59,9 @@ describe("typedDataSigner", () => {
         return sent;
       }
     }
-    await new Capture("http://127.0.0.1:9").vote(typedDataSigner(wallet.privateKey) as never, wallet.address, {
+    const signer = typedDataSigner(wallet.privateKey);
+    expect(signer.digest).toBeNull();
+    await new Capture("http://127.0.0.1:9").vote(signer as never, wallet.address, {
       space: "tribune.eth",
       proposal: `0x${randomBytes(32).toString("hex")}`,
       type: "single-choice",
@@ -71,6 +73,8 @@ describe("typedDataSigner", () => {
     });
     const sent = envelope as { address: string; sig: string; data: { domain: object; types: object; message: object } };
     expect(sent.address).toBe(wallet.address);
+    // The digest the caster takes as the vote's id is the sequencer's id for the envelope.
+    expect(signer.digest).toBe(snapshot.utils.getHash(sent.data as never));
     expect(await snapshot.utils.verify(wallet.address, sent.sig, sent.data as never)).toBe(true);
   });
 });

@@ -8,8 +8,13 @@ import { secp256k1 } from "@noble/curves/secp256k1";
 // and the sequencer compute) and signs it with @noble/curves: RFC 6979 makes the signature deterministic, so it is
 // byte for byte the one the Wallet would have made (typedDataSigner.test.ts checks that), in about a third of the time.
 
-/** The part of a signer Client712 uses. */
+/** The part of a signer Client712 uses, plus the digest it signed. */
 export interface TypedDataSigner {
+  /**
+   * The EIP-712 digest of the last message signed (0x hex), null before the first: the vote's id, which is what
+   * `snapshot.utils.getHash` computes from the envelope, so the caster need not hash the message twice.
+   */
+  readonly digest: string | null;
   _signTypedData(
     domain: TypedDataDomain,
     types: Record<string, TypedDataField[]>,
@@ -20,10 +25,12 @@ export interface TypedDataSigner {
 /** A signer for one agent's private key (0x hex), made for one vote and dropped with it. */
 export function typedDataSigner(privateKey: string): TypedDataSigner {
   return {
+    digest: null,
     async _signTypedData(domain, types, message) {
-      const digest = _TypedDataEncoder.hash(domain, types, message).slice(2);
+      const digest = _TypedDataEncoder.hash(domain, types, message);
+      (this as { digest: string | null }).digest = digest;
       // lowS (the default) is what ethers' canonical signatures are; v is 27 or 28, as ethers joins it.
-      const signature = secp256k1.sign(digest, privateKey.slice(2));
+      const signature = secp256k1.sign(digest.slice(2), privateKey.slice(2));
       const r = signature.r.toString(16).padStart(64, "0");
       const s = signature.s.toString(16).padStart(64, "0");
       return `0x${r}${s}${(27 + signature.recovery).toString(16)}`;
