@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AuditLog, createAuditLog } from "../../src/audit/auditLog.js";
@@ -22,7 +21,7 @@ import { FakeSnapshotHub } from "../fakes/snapshotHub.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDatabase.js";
 import { seedDigest, seedProfile } from "../values/seed.js";
 import { DEV_PHRASE } from "./support/castingHarness.js";
-import { drainUntilSettled, watchOutput } from "./support/crashWorkers.js";
+import { type CrashWorker, drainUntilSettled, startCrashWorker } from "./support/crashWorkers.js";
 
 // Crash safety: a casting worker in its own process is killed with SIGKILL at a random moment while it casts, then a
 // fresh worker (new outbox, runner and caster on their own database connections, in the test's process: starting a
@@ -169,28 +168,16 @@ async function dueProposal(): Promise<{ proposalId: string; externalId: string }
   return { proposalId: proposal.id, externalId };
 }
 
-interface Worker {
-  child: ChildProcess;
-  output(): string;
-  saw(word: string): Promise<void>;
-}
-
 /** Starts a worker process; it loads, connects and says READY, then waits for "GO <proposal id>". */
-function startWorker(): Worker {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/voting/support/castWorkerProcess.ts"], {
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/tmp",
-      CAST_DATABASE_URL: t.url as string,
-      CAST_HUB_URL: hubUrl,
-      CAST_SEQUENCER_URL: c.sequencerUrl,
-      CAST_MNEMONIC: DEV_PHRASE,
-      CAST_LEASE_MS: String(LEASE_MS),
-      CAST_AGENTS: String(MEMBERS),
-    },
-    stdio: ["pipe", "pipe", "pipe"],
+function startWorker(): CrashWorker {
+  return startCrashWorker("test/voting/support/castWorkerProcess.ts", {
+    CAST_DATABASE_URL: t.url as string,
+    CAST_HUB_URL: hubUrl,
+    CAST_SEQUENCER_URL: c.sequencerUrl,
+    CAST_MNEMONIC: DEV_PHRASE,
+    CAST_LEASE_MS: String(LEASE_MS),
+    CAST_AGENTS: String(MEMBERS),
   });
-  return { child, ...watchOutput(child) };
 }
 
 /** The restarted worker: a fresh outbox and runner on their own connections, draining until all is settled. */

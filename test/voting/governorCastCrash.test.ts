@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { type Address, type Hex, parseAbiItem, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,7 +16,7 @@ import { FakeJsonRpcServer } from "../fakes/jsonRpcServer.js";
 import { DEV_KEYS } from "../support/evm/testChain.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDatabase.js";
 import { seedDigest, seedProfile } from "../values/seed.js";
-import { drainUntilSettled, watchOutput } from "./support/crashWorkers.js";
+import { type CrashWorker, drainUntilSettled, startCrashWorker } from "./support/crashWorkers.js";
 import {
   DEV_PHRASE,
   type GovernorRunnerHarness,
@@ -210,31 +210,20 @@ async function dueProposal(): Promise<{ proposalId: string; onChainId: bigint; c
   return { proposalId: proposal.id, onChainId: p.onChainId, createdIn };
 }
 
-interface Worker {
-  child: ChildProcess;
-  output(): string;
-  saw(word: string): Promise<void>;
-}
-
 /** Starts a worker process; it loads, connects and says READY, then waits for "GO <proposal id> <payer>". */
-function startWorker(): Worker {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/voting/support/governorCastWorkerProcess.ts"], {
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/tmp",
-      CAST_DATABASE_URL: t.url as string,
-      CAST_RPC_URL: proxyUrl,
-      CAST_CHAIN_ID: String(CHAIN_ID),
-      CAST_MNEMONIC: DEV_PHRASE,
-      CAST_RELAYER_KEY: DEV_KEYS[4],
-      CAST_LEASE_MS: String(LEASE_MS),
-      CAST_AGENTS: AGENT_INDEXES.join(","),
-    },
-    stdio: ["pipe", "pipe", "pipe"],
+function startWorker(): CrashWorker {
+  const worker = startCrashWorker("test/voting/support/governorCastWorkerProcess.ts", {
+    CAST_DATABASE_URL: t.url as string,
+    CAST_RPC_URL: proxyUrl,
+    CAST_CHAIN_ID: String(CHAIN_ID),
+    CAST_MNEMONIC: DEV_PHRASE,
+    CAST_RELAYER_KEY: DEV_KEYS[4],
+    CAST_LEASE_MS: String(LEASE_MS),
+    CAST_AGENTS: AGENT_INDEXES.join(","),
   });
-  workers.add(child);
-  child.once("exit", () => workers.delete(child));
-  return { child, ...watchOutput(child) };
+  workers.add(worker.child);
+  worker.child.once("exit", () => workers.delete(worker.child));
+  return worker;
 }
 
 /** The restarted worker: a fresh outbox, runner and caster on their own connections, draining until all is settled. */
@@ -315,7 +304,7 @@ describe("Governor crash safety", () => {
   it(`kill -9 at random moments (${RUNS} runs): every due vote is cast once on chain, and the audit agrees`, async () => {
     const startedAt = Date.now();
     const tally = new Map<string, number>();
-    const ahead: Worker[] = [];
+    const ahead: CrashWorker[] = [];
     let started = 0;
     const fill = () => {
       while (ahead.length < WORKERS_AHEAD && started < RUNS) {
@@ -333,7 +322,7 @@ describe("Governor crash safety", () => {
       await setMining("automine");
       const { proposalId, onChainId, createdIn } = await dueProposal();
       await setMining(s.mining);
-      const worker = ahead.shift() as Worker;
+      const worker = ahead.shift() as CrashWorker;
       const firstSend = proxy.sends.length;
 
       let killed: Promise<void> | null = null;

@@ -1,8 +1,27 @@
-import type { ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import type { PrismaClient } from "../../../src/generated/prisma/client.js";
 
 // What the crash tests' casting workers share, in a child process or in the test's own: the test reads what a worker
 // prints to know where it is, and a worker drains until its proposal's rows are all settled.
+
+/** A casting worker in its own process, and what it printed. */
+export interface CrashWorker {
+  child: ChildProcess;
+  output(): string;
+  saw(word: string): Promise<void>;
+}
+
+/**
+ * Starts `script` (a worker entry, run through tsx) with only PATH, HOME and the given variables in its environment;
+ * it loads, connects and says READY, then waits for its "GO" line on stdin.
+ */
+export function startCrashWorker(script: string, env: Record<string, string>): CrashWorker {
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  return { child, ...watchOutput(child) };
+}
 
 /** Collects a worker's output; `saw(word)` resolves once it printed `word`, and fails if it exits first or in 60 s. */
 export function watchOutput(child: ChildProcess): { saw(word: string): Promise<void>; output(): string } {
