@@ -55,8 +55,21 @@ export class JobPayloadError extends Error {
 
 /** Builds the queue; `start()` installs or upgrades pg-boss's tables and creates one queue per catalog entry. */
 export function createJobQueue(options: JobQueueOptions): JobQueue {
+  // pg-boss marks a finished job completed (or failed) without awaiting it, and its graceful stop waits only for
+  // running handlers; so the queue counts its own statements in flight and `stop` waits for them too. Otherwise a
+  // job that ended just before a stop is written after the connection closes: an unhandled rejection, and the job
+  // is left active until it expires and runs again.
+  const inFlight = new Set<Promise<unknown>>();
   const boss = new PgBoss({
-    db: { executeSql: (text, values) => runForPgBoss(options.sql, text, values) },
+    db: {
+      executeSql: (text, values) => {
+        const run = runForPgBoss(options.sql, text, values);
+        inFlight.add(run);
+        const forget = () => inFlight.delete(run);
+        run.then(forget, forget);
+        return run;
+      },
+    },
     schema: options.schema ?? "pgboss",
   });
   boss.on("error", options.onError);
@@ -115,7 +128,17 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
 
     async stop(timeoutMs = 30_000) {
       // close: false: the connection belongs to Tribune's database handle, which closes it after the queue stops.
+      const deadline = Date.now() + timeoutMs;
       await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });
+      // Bounded like the handlers: a statement stuck past the deadline is left to the database handle's close.
+      while (inFlight.size > 0 && Date.now() < deadline) {
+        const giveUp = new AbortController();
+        const late = sleepFor(Math.max(1, deadline - Date.now()), undefined, { signal: giveUp.signal }).catch(
+          () => undefined,
+        );
+        await Promise.race([Promise.allSettled([...inFlight]), late]);
+        giveUp.abort();
+      }
     },
   };
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleepFor } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createAuditLog } from "../../src/audit/auditLog.js";
@@ -83,6 +84,50 @@ describe("job queue", () => {
     const second = await queue.enqueue(digestProposal, payload, { singletonKey: "p1:v1" });
     expect(first).toEqual(expect.any(String));
     expect(second).toBeNull();
+  });
+
+  it("a stop waits for the job that just ended to be marked completed, so nothing is written after it", async () => {
+    // pg-boss writes a job's completion without awaiting it; held here, the completion lands well after the handler
+    // returned. A stop asked while the handler runs must not return before that write.
+    const schema = `pgboss_stop_${Date.now()}`;
+    let completionsHeld = 0;
+    const slowCompletions = {
+      ...t.db.sql,
+      async query<Row>(text: string, values?: readonly unknown[]) {
+        if (/SET completed_on = now\(\)/.test(text)) {
+          completionsHeld += 1;
+          await sleepFor(1_500);
+        }
+        return t.db.sql.query<Row>(text, values);
+      },
+    };
+    const stopping = createJobQueue({
+      sql: slowCompletions,
+      catalog: [flaky],
+      onError: (e) => queueErrors.push(e),
+      schema,
+    });
+    await stopping.start();
+    let release: () => void = () => undefined;
+    const running = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started = false;
+    await stopping.work(flaky, async () => {
+      started = true;
+      await running;
+    });
+    const jobId = await stopping.enqueue(flaky, { failTimes: 0 });
+    await eventually(
+      async () => started,
+      (yes) => yes,
+    );
+    const stopped = stopping.stop(10_000);
+    release();
+    await stopped;
+    expect(completionsHeld).toBe(1);
+    const { rows } = await t.db.sql.query<{ state: string }>(`SELECT state FROM ${schema}.job WHERE id = $1`, [jobId]);
+    expect(rows).toEqual([{ state: "completed" }]);
   });
 
   it("starts in several processes at once on a fresh schema: each creates or finds every queue, none fails", async (context) => {
