@@ -29,6 +29,8 @@ import { toMessageOptions } from "./replyPayload.js";
 
 /** What `onAcknowledged` is told: which interaction, how long after its creation, and whether it was a deferral. */
 export interface AcknowledgedInfo {
+  /** Discord's id of the interaction (a snowflake). */
+  interactionId: string;
   /** The slash command's name, "autocomplete:<command>", or "button:<prefix>" / "modal:<prefix>". */
   command: string;
   /** From the interaction's creation (its snowflake) to the acknowledgement being accepted. */
@@ -87,7 +89,12 @@ export function createInteractionRouter(options: InteractionRouterOptions): Inte
   const acknowledged = (interaction: Interaction, command: string, deferred: boolean) => {
     if (!options.onAcknowledged) return;
     try {
-      options.onAcknowledged({ command, ms: Date.now() - interaction.createdTimestamp, deferred });
+      options.onAcknowledged({
+        interactionId: interaction.id,
+        command,
+        ms: Date.now() - interaction.createdTimestamp,
+        deferred,
+      });
     } catch (error) {
       logger.warn({ err: error, command }, "onAcknowledged failed");
     }

@@ -13,6 +13,7 @@ import { deployCommands } from "../../src/discord/deployCommands.js";
 import { connectDiscord } from "../../src/discord/discordClient.js";
 import type { DiscordServices } from "../../src/discord/discordServices.js";
 import { type AcknowledgedInfo, createInteractionRouter } from "../../src/discord/interactionRouter.js";
+import type { LoadGauge } from "../../src/discord/loadGauge.js";
 import { createThreadPublisher, type ThreadPublisher } from "../../src/discord/threadPublisher.js";
 import { warmUp } from "../../src/discord/warmUp.js";
 import type { PrismaClient } from "../../src/generated/prisma/client.js";
@@ -65,6 +66,8 @@ export const WEB_BASE_URL = "http://127.0.0.1:1";
 export interface DiscordFaceOptions {
   /** How long a handler may take before the router defers for it (the router's default otherwise). */
   deferAfterMs?: number;
+  /** When the router counts the bot as busy (the router's own gauge otherwise). */
+  load?: LoadGauge;
   /** Told of every acknowledgement the router makes (as the metrics would be). */
   onAcknowledged?: (info: AcknowledgedInfo) => void;
   /** Run the announce worker that brings threads up to date (default true). */
@@ -233,6 +236,7 @@ export async function connectTribune(
     stewardRole: STEWARD_ROLE,
     logger,
     deferAfterMs: options.deferAfterMs,
+    load: options.load,
     onAcknowledged: options.onAcknowledged,
   });
   client.on(Events.InteractionCreate, (interaction) => void router(interaction));

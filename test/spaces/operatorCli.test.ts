@@ -60,7 +60,7 @@ describe("the operator's command line", () => {
     const usage = await tribune("space", "frobnicate");
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("Usage:");
-  }, 120_000);
+  }, 300_000);
 
   it("pauses and resumes casting for every space, audited once per change", async () => {
     expect((await tribune("pause", "incident", "review")).stdout).toBe("Casting is paused in every space.\n");
@@ -70,7 +70,7 @@ describe("the operator's command line", () => {
     expect(actions.filter((a) => a === "casting.paused")).toHaveLength(1);
     expect(actions.filter((a) => a === "casting.resumed")).toHaveLength(1);
     expect(actions).toContain("space.veto_window_changed");
-  }, 120_000);
+  }, 300_000);
 
   it("seeds a member's confirmed profile with an agent from the data folder's own mnemonic", async () => {
     const seeded = await tribune(
@@ -90,5 +90,5 @@ describe("the operator's command line", () => {
     const empty = await tribune("member", "profile", "1190000000000000006", "operator.eth", "   ");
     expect(empty.code).toBe(1);
     expect(empty.stderr).toMatch(/tribune member: .+/);
-  }, 120_000);
+  }, 300_000);
 });

@@ -66,7 +66,7 @@ describe("tribune steward", () => {
     } finally {
       await db.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it("refuses an unknown space and a malformed user id with a hint", async () => {
     const unknown = await tribune("steward", "grant", USER, "nowhere.eth");
@@ -75,5 +75,5 @@ describe("tribune steward", () => {
     const bad = await tribune("steward", "grant", "not-a-user", "cli.eth");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("is not a Discord user id");
-  }, 120_000);
+  }, 300_000);
 });
