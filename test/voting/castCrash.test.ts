@@ -18,6 +18,7 @@ import { createSnapshotCaster } from "../../src/voting/snapshot/snapshotCaster.j
 import { createSnapshotCastRunner } from "../../src/voting/snapshotCastRunner.js";
 import { FakeSequencer } from "../fakes/sequencer/fakeSequencer.js";
 import { FakeSnapshotHub } from "../fakes/snapshotHub.js";
+import { seededRandom } from "../support/seededRandom.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDatabase.js";
 import { seedDigest, seedProfile } from "../values/seed.js";
 import { DEV_PHRASE } from "./support/castingHarness.js";
@@ -99,16 +100,6 @@ afterAll(async () => {
   await c?.close();
   await t?.drop();
 });
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 async function dueProposal(): Promise<{ proposalId: string; externalId: string }> {
   const prisma = t.db.prisma;
@@ -217,7 +208,7 @@ describe("crash safety", () => {
     let next = startWorker();
     for (let run = 0; run < RUNS; run++) {
       const seed = FIRST_SEED + run;
-      const random = mulberry32(seed);
+      const random = seededRandom(seed);
       const { proposalId, externalId } = await dueProposal();
       const worker = next;
       // Odd runs kill at a random moment after GO; even runs kill while the k-th vote is in flight at the sequencer,

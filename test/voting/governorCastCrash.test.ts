@@ -14,6 +14,7 @@ import { createGovernorCastRunner } from "../../src/voting/governorCastRunner.js
 import { createOverrideStore } from "../../src/voting/overrideStore.js";
 import { FakeJsonRpcServer } from "../fakes/jsonRpcServer.js";
 import { DEV_KEYS } from "../support/evm/testChain.js";
+import { seededRandom } from "../support/seededRandom.js";
 import { createTestDatabase, type TestDatabase } from "../support/testDatabase.js";
 import { seedDigest, seedProfile } from "../values/seed.js";
 import { type CrashWorker, drainUntilSettled, startCrashWorker } from "./support/crashWorkers.js";
@@ -69,7 +70,7 @@ const KILL_KINDS: readonly KillKind[] = ["delay", "on-wire-lands", "on-wire-lost
 
 /** What a seed makes of a run; consecutive seeds go through every combination in 24 runs. */
 function scenario(seed: number) {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const kill = KILL_KINDS[Math.floor(seed / 2) % 3] as KillKind;
   const mining: Mining = Math.floor(seed / 6) % 2 === 0 ? "automine" : "blocks";
   return {
@@ -135,16 +136,6 @@ afterAll(async () => {
   await h?.close();
   await t?.drop();
 });
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** How the node mines: each transaction as it arrives, or a block every BLOCK_MS (sends wait in the mempool). */
 async function setMining(mining: Mining): Promise<void> {
