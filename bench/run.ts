@@ -8,6 +8,7 @@ import { run as decide } from "./decide.js";
 import { run as digest } from "./digest.js";
 import { run as discordAck } from "./discordAck.js";
 import { run as governorRead } from "./governorRead.js";
+import { run as jobQueue } from "./jobQueue.js";
 import { run as snapshotCast } from "./snapshotCast.js";
 import { run as snapshotWatch } from "./snapshotWatch.js";
 import { run as startup } from "./startup.js";
@@ -22,6 +23,7 @@ const benchmarks: Record<string, Benchmark> = {
   digest,
   discordAck,
   governorRead,
+  jobQueue,
   snapshotCast,
   snapshotWatch,
   startup,

@@ -107,13 +107,21 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       assertKnown(job);
       const workers = Math.max(1, workOptions.concurrency ?? 1);
       for (let i = 0; i < workers; i += 1) {
-        await boss.work<unknown>(
+        let workerId: string | undefined;
+        workerId = await boss.work<unknown>(
           job.name,
           { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
           async ([received]) => {
             if (!received) return;
-            const signal = AbortSignal.timeout(job.timeoutSeconds * 1000);
-            await handler(parse(job, received.data), { jobId: received.id, signal });
+            try {
+              const signal = AbortSignal.timeout(job.timeoutSeconds * 1000);
+              await handler(parse(job, received.data), { jobId: received.id, signal });
+            } finally {
+              // pg-boss waits out the rest of its polling interval after every job, even with more waiting: a
+              // worker would do one job per interval (2 jobs/s for 4 workers polling every 2 s). Notified, it
+              // fetches again at once; only a fetch that finds nothing waits for the next poll.
+              if (workerId) boss.notifyWorker(workerId);
+            }
           },
         );
       }

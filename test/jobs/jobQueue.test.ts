@@ -86,6 +86,34 @@ describe("job queue", () => {
     expect(second).toBeNull();
   });
 
+  it("works a full queue back to back: a worker fetches again as soon as a job ends, not a polling interval later", async () => {
+    // Polling every 30 s: one job per interval would take 2 minutes for these five; back to back, well under a second.
+    const schema = `pgboss_busy_${Date.now()}`;
+    const busy = createJobQueue({
+      sql: t.db.sql,
+      catalog: [flaky],
+      onError: (e) => queueErrors.push(e),
+      schema,
+      pollingIntervalSeconds: 30,
+    });
+    await busy.start();
+    try {
+      for (let i = 0; i < 5; i++) await busy.enqueue(flaky, { failTimes: 0 });
+      let worked = 0;
+      await busy.work(flaky, async () => {
+        worked += 1;
+      });
+      const done = await eventually(
+        async () => worked,
+        (n) => n >= 5,
+        20_000,
+      );
+      expect(done).toBe(5);
+    } finally {
+      await busy.stop(5_000);
+    }
+  });
+
   it("a stop waits for the job that just ended to be marked completed, so nothing is written after it", async () => {
     // pg-boss writes a job's completion without awaiting it; held here, the completion lands well after the handler
     // returned. A stop asked while the handler runs must not return before that write.
