@@ -95,8 +95,13 @@ async function main(): Promise<void> {
       sql: db.sql,
       catalog: jobCatalog,
       onError: (error) => logger.error({ err: error }, "job queue error"),
+      // The embedded database's folder is locked to this process, so no one else can be working its jobs.
+      exclusive: db.engine === "pglite",
     });
-    await queue.start();
+    const { orphansRetried } = await queue.start();
+    if (orphansRetried > 0) {
+      logger.warn({ jobs: orphansRetried }, "jobs an earlier run left unfinished are retried now");
+    }
     stoppers.push(() => queue.stop());
 
     // The services every face and worker shares, built once: the CLI, Discord and the workers apply the same checks.

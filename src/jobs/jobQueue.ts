@@ -24,11 +24,18 @@ export interface JobQueueOptions {
   onError: (error: Error) => void;
   pollingIntervalSeconds?: number;
   schema?: string;
+  /**
+   * This process is the only one that works this queue (the embedded database: its folder is locked to one process).
+   * Then a job found running at start was left by an earlier run that died, and `start` hands it back to be retried
+   * now rather than after its timeout.
+   */
+  exclusive?: boolean;
 }
 
 /** The job queue (pg-boss over Tribune's own database connection, PostgreSQL or embedded). */
 export interface JobQueue {
-  start(): Promise<void>;
+  /** Installs or upgrades the queue; with `exclusive`, says how many jobs an earlier run left running (now retried). */
+  start(): Promise<{ orphansRetried: number }>;
   enqueue<Def extends JobDefinition>(
     job: Def,
     payload: JobPayload<Def>,
@@ -81,6 +88,20 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     return result.data as JobPayload<Def>;
   }
 
+  /**
+   * Jobs left `active` by a run that died, failed now so pg-boss retries them (after their retry delay, counted as an
+   * attempt). Only sound when no other process can be working them: see `exclusive`.
+   */
+  async function retryOrphans(): Promise<number> {
+    const { rows } = await options.sql.query<{ id: string; name: string }>(
+      `SELECT id::text AS id, name FROM ${options.schema ?? "pgboss"}.job WHERE state = 'active'`,
+    );
+    for (const { id, name } of rows) {
+      await boss.fail(name, id, { reason: "the run working this job stopped without finishing it; retried at start" });
+    }
+    return rows.length;
+  }
+
   function assertKnown(job: JobDefinition): void {
     if (known.get(job.name) !== job) throw new Error(`Job ${job.name} is not in the catalog given to the queue`);
   }
@@ -89,6 +110,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     async start() {
       await boss.start();
       for (const job of options.catalog) await ensureQueue(boss, job);
+      return { orphansRetried: options.exclusive ? await retryOrphans() : 0 };
     },
 
     async enqueue(job, payload, enqueueOptions = {}) {

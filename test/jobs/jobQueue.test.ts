@@ -114,6 +114,52 @@ describe("job queue", () => {
     }
   });
 
+  it("on a database only it uses, hands back at start the jobs a run that died left running", async () => {
+    const patient = defineJob({
+      name: "test.patient",
+      payload: z.object({ n: z.number().int() }),
+      // Left to expire, the job would wait 10 minutes.
+      timeoutSeconds: 600,
+      retry: { limit: 2, delaySeconds: 0, backoff: false },
+    });
+    const schema = `pgboss_orphan_${Date.now()}`;
+    const queueOn = (exclusive: boolean) =>
+      createJobQueue({ sql: t.db.sql, catalog: [patient], onError: (e) => queueErrors.push(e), schema, exclusive });
+    const first = queueOn(false);
+    await first.start();
+    const jobId = await first.enqueue(patient, { n: 7 });
+    await first.stop(1_000);
+    // What a worker killed mid-job leaves: the row pg-boss's fetch marked active, and no one working it.
+    await t.db.sql.query(`UPDATE ${schema}.job SET state = 'active', started_on = now() WHERE id = $1`, [jobId]);
+    const stateOf = async () =>
+      (await t.db.sql.query<{ state: string }>(`SELECT state FROM ${schema}.job WHERE id = $1`, [jobId])).rows[0]
+        ?.state;
+
+    // Where other processes may share the queue, a running job may be someone's: it is left alone.
+    const shared = queueOn(false);
+    expect(await shared.start()).toEqual({ orphansRetried: 0 });
+    await shared.stop(1_000);
+    expect(await stateOf()).toBe("active");
+
+    const alone = queueOn(true);
+    expect(await alone.start()).toEqual({ orphansRetried: 1 });
+    try {
+      const seen: number[] = [];
+      await alone.work(patient, async ({ n }) => {
+        seen.push(n);
+      });
+      await eventually(
+        async () => seen,
+        (s) => s.length > 0,
+        20_000,
+      );
+      expect(seen).toEqual([7]);
+      expect(await eventually(stateOf, (state) => state === "completed")).toBe("completed");
+    } finally {
+      await alone.stop(5_000);
+    }
+  });
+
   it("a stop waits for the job that just ended to be marked completed, so nothing is written after it", async () => {
     // pg-boss writes a job's completion without awaiting it; held here, the completion lands well after the handler
     // returned. A stop asked while the handler runs must not return before that write.
