@@ -1,5 +1,7 @@
 // The composition root: config → database → audit and jobs → workers → web. Production parts are wired only here
 // and in src/startup/ (one file per part it starts); everything else receives its dependencies.
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { createAuditLog } from "./audit/auditLog.js";
 import { reportFatal } from "./cli/reportFatal.js";
@@ -25,6 +27,7 @@ import {
 } from "./jobs/jobCatalog.js";
 import { createJobQueue } from "./jobs/jobQueue.js";
 import { createPingHandler } from "./jobs/pingJob.js";
+import { startWorkerLiveness } from "./jobs/workerLiveness.js";
 import { createLogger } from "./log/logger.js";
 import type { EndingSoon } from "./sources/snapshot/stateSweep.js";
 import { agentMnemonic } from "./startup/agentMnemonic.js";
@@ -91,8 +94,21 @@ async function main(): Promise<void> {
     progress.done(`database: ${report.applied.length} migration(s) applied, ${report.alreadyApplied} already there`);
 
     const audit = createAuditLog({ prisma: db.prisma });
+    // On PostgreSQL several processes share the queue; each holds a liveness lock so the others can hand back the jobs
+    // it was working should it die (jobs/workerLiveness.ts).
+    const databaseUrl = config.database.url?.reveal();
+    const liveness =
+      db.engine === "postgres" && databaseUrl
+        ? await startWorkerLiveness({
+            url: databaseUrl,
+            instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+            onError: (error) => logger.warn({ reason: error.message }, "job liveness connection: reconnecting"),
+          })
+        : undefined;
+    if (liveness) stoppers.push(() => liveness.close());
     const queue = createJobQueue({
       sql: db.sql,
+      liveness,
       catalog: jobCatalog,
       onError: (error) => logger.error({ err: error }, "job queue error"),
       // The embedded database's folder is locked to this process, so no one else can be working its jobs.

@@ -2,6 +2,8 @@ import { setTimeout as sleepFor } from "node:timers/promises";
 import PgBoss from "pg-boss";
 import type { SqlRunner } from "../db/sqlRunner.js";
 import type { JobDefinition, JobPayload } from "./jobDefinition.js";
+import { createOrphanSweeper } from "./orphanSweeper.js";
+import type { WorkerLiveness } from "./workerLiveness.js";
 
 export interface JobContext {
   jobId: string;
@@ -30,6 +32,13 @@ export interface JobQueueOptions {
    * now rather than after its timeout.
    */
   exclusive?: boolean;
+  /**
+   * Shared queues (PostgreSQL): this process's liveness lock. With it, jobs this process starts carry its id, and it
+   * hands back running jobs whose process died (orphanSweeper.ts) instead of leaving them to their timeout.
+   */
+  liveness?: WorkerLiveness;
+  /** How often to look for dead processes' jobs (default 15 s), and how long one must stay gone (default 30 s). */
+  orphans?: { sweepEveryMs?: number; graceMs?: number };
 }
 
 /** The job queue (pg-boss over Tribune's own database connection, PostgreSQL or embedded). */
@@ -81,6 +90,18 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
   });
   boss.on("error", options.onError);
   const known = new Map(options.catalog.map((job) => [job.name, job]));
+  const schema = options.schema ?? "pgboss";
+  const sweeper = options.liveness
+    ? createOrphanSweeper({
+        sql: options.sql,
+        schema,
+        liveness: options.liveness,
+        graceMs: options.orphans?.graceMs,
+        fail: (name, id, reason) => boss.fail(name, id, { reason }),
+      })
+    : null;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<unknown> = Promise.resolve();
 
   function parse<Def extends JobDefinition>(job: Def, payload: unknown): JobPayload<Def> {
     const result = job.payload.safeParse(payload);
@@ -94,7 +115,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
    */
   async function retryOrphans(): Promise<number> {
     const { rows } = await options.sql.query<{ id: string; name: string }>(
-      `SELECT id::text AS id, name FROM ${options.schema ?? "pgboss"}.job WHERE state = 'active'`,
+      `SELECT id::text AS id, name FROM ${schema}.job WHERE state = 'active'`,
     );
     for (const { id, name } of rows) {
       await boss.fail(name, id, { reason: "the run working this job stopped without finishing it; retried at start" });
@@ -110,6 +131,20 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     async start() {
       await boss.start();
       for (const job of options.catalog) await ensureQueue(boss, job);
+      if (sweeper) {
+        let busy = false;
+        sweepTimer = setInterval(() => {
+          if (busy) return;
+          busy = true;
+          sweeping = sweeper
+            .sweep()
+            .catch((error: unknown) => options.onError(asError(error)))
+            .finally(() => {
+              busy = false;
+            });
+        }, options.orphans?.sweepEveryMs ?? 15_000);
+        sweepTimer.unref();
+      }
       return { orphansRetried: options.exclusive ? await retryOrphans() : 0 };
     },
 
@@ -135,6 +170,8 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
           { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
           async ([received]) => {
             if (!received) return;
+            // Unmarked, the job is still recovered, only later: by pg-boss when its timeout passes.
+            await sweeper?.mark(received.id).catch((error: unknown) => options.onError(asError(error)));
             try {
               const signal = AbortSignal.timeout(job.timeoutSeconds * 1000);
               await handler(parse(job, received.data), { jobId: received.id, signal });
@@ -159,6 +196,8 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     async stop(timeoutMs = 30_000) {
       // close: false: the connection belongs to Tribune's database handle, which closes it after the queue stops.
       const deadline = Date.now() + timeoutMs;
+      clearInterval(sweepTimer);
+      await sweeping;
       await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });
       // Bounded like the handlers: a statement stuck past the deadline is left to the database handle's close.
       while (inFlight.size > 0 && Date.now() < deadline) {
@@ -205,6 +244,10 @@ async function ensureQueue(boss: PgBoss, job: JobDefinition): Promise<void> {
     }
   }
   await boss.updateQueue(job.name, policy);
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** A deadlock victim retries this often; each deadlock lets one creator through, so a few always suffice. */
