@@ -16,8 +16,8 @@ import { type FaultPostgres, startFaultPostgres } from "./support/privatePostgre
 // restarting, workers and the gateway killed with SIGKILL. Afterwards: every proposal present once, one digest per
 // version, every thread message once, every due vote cast once, the audit chain intact. The table of faults and
 // outcomes is printed. The Governor's part runs alongside the Snapshot part, so the crashes may hit either.
-// A worker killed while it holds a digest job leaves the job active until it expires (digest.proposal: 300 s; pg-boss
-// 10 has no heartbeat), so the run takes several minutes by design.
+// A worker killed while it holds a job has the job handed back by the orphan sweeper (30 s after its liveness lock
+// went); a vote it was signing waits out its 2-minute cast lease, so the run takes a few minutes by design.
 vi.setConfig({ testTimeout: 900_000, hookTimeout: 120_000 });
 
 let t: TestDatabase;
@@ -174,8 +174,8 @@ describe("the fault suite", () => {
     workers[1] = await ready(start("worker"));
     table.add("worker process", "SIGKILL while casting, restarted", 1);
 
-    // Quiet again: every proposal digested and in its thread (a digest whose worker died waits for its job to
-    // expire), then every planned vote settles.
+    // Quiet again: every proposal digested and in its thread (a digest whose worker died comes back from the orphan
+    // sweeper), then every planned vote settles.
     await eventually(
       async () => [await prisma.digest.count(), await threadsFor()],
       ([digests, threads]) => (digests ?? 0) >= total && threads === total,
@@ -280,7 +280,7 @@ describe("the fault suite", () => {
     );
     table.add(
       "chain RPC",
-      "casting: 8 s outage (every request 503), then a vote's send answered past the timeout, 429 ×2 and a wrong-shaped result on eth_call, a receipt that is not JSON",
+      `casting: ${((chainFaults?.downMs ?? 0) / 1000).toFixed(0)} s outage (every request 503), then a vote's send answered past the timeout, 429 ×2 and a wrong-shaped result on eth_call, a receipt that is not JSON`,
       (chainFaults?.outage ?? 0) + (chainFaults?.queued ?? 0),
       `${onChainConfirmed.length} votes on chain, each once (${chainVotes.events} VoteCast events); ${served} faulty answers served in all`,
     );
