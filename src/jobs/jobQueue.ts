@@ -57,6 +57,11 @@ export interface JobQueue {
   ): Promise<void>;
   /** Jobs waiting or running, per queue. */
   depth(): Promise<Record<string, number>>;
+  /**
+   * Stops fetching these kinds of job and waits (at most `timeoutMs`) for the ones running to end. For a part about to
+   * close what its handlers use (the Discord client), before the queue itself stops; other kinds keep working.
+   */
+  stopWorking(jobs: readonly JobDefinition[], timeoutMs?: number): Promise<void>;
   /** Stops fetching; running jobs finish (or are released to others when `timeoutMs` passes). */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -76,6 +81,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
   // job that ended just before a stop is written after the connection closes: an unhandled rejection, and the job
   // is left active until it expires and runs again.
   const inFlight = new Set<Promise<unknown>>();
+  const schema = options.schema ?? "pgboss";
   const boss = new PgBoss({
     db: {
       executeSql: (text, values) => {
@@ -86,11 +92,10 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
         return run;
       },
     },
-    schema: options.schema ?? "pgboss",
+    schema,
   });
   boss.on("error", options.onError);
   const known = new Map(options.catalog.map((job) => [job.name, job]));
-  const schema = options.schema ?? "pgboss";
   const sweeper = options.liveness
     ? createOrphanSweeper({
         sql: options.sql,
@@ -100,6 +105,8 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
         fail: (name, id, reason) => boss.fail(name, id, { reason }),
       })
     : null;
+  /** Handlers running now, with their job's name. */
+  const running = new Map<Promise<void>, string>();
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweeping: Promise<unknown> = Promise.resolve();
 
@@ -172,10 +179,13 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
             if (!received) return;
             // Unmarked, the job is still recovered, only later: by pg-boss when its timeout passes.
             await sweeper?.mark(received.id).catch((error: unknown) => options.onError(asError(error)));
+            const signal = AbortSignal.timeout(job.timeoutSeconds * 1000);
+            const run = (async () => handler(parse(job, received.data), { jobId: received.id, signal }))();
+            running.set(run, job.name);
             try {
-              const signal = AbortSignal.timeout(job.timeoutSeconds * 1000);
-              await handler(parse(job, received.data), { jobId: received.id, signal });
+              await run;
             } finally {
+              running.delete(run);
               // pg-boss waits out the rest of its polling interval after every job, even with more waiting: a
               // worker would do one job per interval (2 jobs/s for 4 workers polling every 2 s). Notified, it
               // fetches again at once; only a fetch that finds nothing waits for the next poll.
@@ -193,6 +203,23 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       return Object.fromEntries(entries);
     },
 
+    async stopWorking(jobs, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      const names = new Set(jobs.map((job) => job.name));
+      for (const job of jobs) {
+        assertKnown(job);
+        await boss.offWork(job.name);
+      }
+      // A fetch already sent still hands its job to a handler: let pg-boss's statements in flight settle, and the
+      // handlers they started begin, before waiting for the handlers.
+      await settleBy([...inFlight], deadline);
+      await new Promise((resolve) => setImmediate(resolve));
+      await settleBy(
+        [...running].filter(([, name]) => names.has(name)).map(([run]) => run),
+        deadline,
+      );
+    },
+
     async stop(timeoutMs = 30_000) {
       // close: false: the connection belongs to Tribune's database handle, which closes it after the queue stops.
       const deadline = Date.now() + timeoutMs;
@@ -200,14 +227,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       await sweeping;
       await boss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });
       // Bounded like the handlers: a statement stuck past the deadline is left to the database handle's close.
-      while (inFlight.size > 0 && Date.now() < deadline) {
-        const giveUp = new AbortController();
-        const late = sleepFor(Math.max(1, deadline - Date.now()), undefined, { signal: giveUp.signal }).catch(
-          () => undefined,
-        );
-        await Promise.race([Promise.allSettled([...inFlight]), late]);
-        giveUp.abort();
-      }
+      while (inFlight.size > 0 && Date.now() < deadline) await settleBy([...inFlight], deadline);
     },
   };
 }
@@ -244,6 +264,17 @@ async function ensureQueue(boss: PgBoss, job: JobDefinition): Promise<void> {
     }
   }
   await boss.updateQueue(job.name, policy);
+}
+
+/** Waits for every promise to settle, or for the deadline to pass, whichever comes first. */
+async function settleBy(promises: readonly Promise<unknown>[], deadline: number): Promise<void> {
+  if (promises.length === 0) return;
+  const giveUp = new AbortController();
+  const late = sleepFor(Math.max(1, deadline - Date.now()), undefined, { signal: giveUp.signal }).catch(
+    () => undefined,
+  );
+  await Promise.race([Promise.allSettled(promises), late]);
+  giveUp.abort();
 }
 
 function asError(error: unknown): Error {

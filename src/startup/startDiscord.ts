@@ -117,5 +117,12 @@ export async function startDiscord(
     const report = await remind({ prisma, publisher }, proposalId);
     logger.info({ proposalId, status: report.status }, "reminder handled");
   });
-  return { stop: () => client.destroy() };
+  return {
+    stop: async () => {
+      // Thread updates and reminders in flight post through this client: they end before it closes, or they fail and
+      // run again after their retry delay. Other kinds of job keep working until the queue stops.
+      await queue.stopWorking([announceProposal, remindProposal]);
+      await client.destroy();
+    },
+  };
 }

@@ -16,6 +16,15 @@ const flaky = defineJob({
   retry: { limit: 3, delaySeconds: 0, backoff: false },
 });
 
+/** A promise a handler waits on until the test releases it. */
+function gate(): { held: Promise<void>; release: () => void } {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { held, release };
+}
+
 let t: TestDatabase;
 let queue: JobQueue;
 const queueErrors: Error[] = [];
@@ -182,10 +191,7 @@ describe("job queue", () => {
       schema,
     });
     await stopping.start();
-    let release: () => void = () => undefined;
-    const running = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { held: running, release } = gate();
     let started = false;
     await stopping.work(flaky, async () => {
       started = true;
@@ -202,6 +208,91 @@ describe("job queue", () => {
     expect(completionsHeld).toBe(1);
     const { rows } = await t.db.sql.query<{ state: string }>(`SELECT state FROM ${schema}.job WHERE id = $1`, [jobId]);
     expect(rows).toEqual([{ state: "completed" }]);
+  });
+
+  it("stops working one kind of job: waits for the one running, takes no more of it, and other kinds go on", async () => {
+    // The Discord part closes its client at shutdown; the thread updates running on it must end first, or they fail
+    // and are run again after their retry delay.
+    const schema = `pgboss_off_${Date.now()}`;
+    const other = defineJob({ name: "test.other", payload: z.object({}), timeoutSeconds: 10, retry: flaky.retry });
+    const parting = createJobQueue({
+      sql: t.db.sql,
+      catalog: [flaky, other],
+      onError: (e) => queueErrors.push(e),
+      pollingIntervalSeconds: 0.5,
+      schema,
+    });
+    await parting.start();
+    try {
+      const { held, release } = gate();
+      const started: string[] = [];
+      let otherDone = 0;
+      await parting.work(flaky, async (_payload, { jobId }) => {
+        started.push(jobId);
+        await held;
+      });
+      await parting.work(other, async () => {
+        otherDone += 1;
+      });
+      const first = await parting.enqueue(flaky, { failTimes: 0 });
+      await eventually(
+        async () => started.length,
+        (n) => n === 1,
+      );
+      let stopped = false;
+      const stopping = parting.stopWorking([flaky]).then(() => {
+        stopped = true;
+      });
+      // Held, the running job keeps stopWorking waiting however long it takes.
+      await sleepFor(1_000);
+      expect(stopped).toBe(false);
+      release();
+      await stopping;
+      expect(started).toEqual([first]);
+      const state = async (id: string | null) =>
+        (await t.db.sql.query<{ state: string }>(`SELECT state FROM ${schema}.job WHERE id = $1`, [id])).rows[0]?.state;
+      await eventually(
+        () => state(first),
+        (s) => s === "completed",
+      );
+
+      const second = await parting.enqueue(flaky, { failTimes: 0 });
+      await parting.enqueue(other, {});
+      await eventually(
+        async () => otherDone,
+        (n) => n === 1,
+      );
+      // Three polling intervals more: a worker of the stopped kind would have fetched it by now.
+      await sleepFor(1_500);
+      expect(started).toEqual([first]);
+      expect(await state(second)).toBe("created");
+    } finally {
+      await parting.stop(2_000);
+    }
+  });
+
+  it("stops working one kind within its time limit, even while a job of it will not end", async () => {
+    const schema = `pgboss_offlimit_${Date.now()}`;
+    const parting = createJobQueue({ sql: t.db.sql, catalog: [flaky], onError: (e) => queueErrors.push(e), schema });
+    await parting.start();
+    const { held, release } = gate();
+    let started = false;
+    await parting.work(flaky, async () => {
+      started = true;
+      await held;
+    });
+    await parting.enqueue(flaky, { failTimes: 0 });
+    await eventually(
+      async () => started,
+      (yes) => yes,
+    );
+    const began = Date.now();
+    await parting.stopWorking([flaky], 500);
+    const waited = Date.now() - began;
+    release();
+    await parting.stop(2_000);
+    expect(waited).toBeGreaterThanOrEqual(450);
+    expect(waited).toBeLessThan(30_000);
   });
 
   it("starts in several processes at once on a fresh schema: each creates or finds every queue, none fails", async (context) => {
