@@ -184,7 +184,7 @@ describe("the fault suite", () => {
     const settled = (rows: { state: string; proposalId: string }[]) =>
       new Set(rows.map((row) => row.proposalId)).size === total &&
       rows.every((row) => ["confirmed", "skipped", "failed"].includes(row.state));
-    const casts = await eventually(() => prisma.cast.findMany({ include: { proposal: true } }), settled, 300_000);
+    const casts = await eventually(() => prisma.cast.findMany({ include: { proposal: true } }), settled, 420_000);
 
     step(`settled: ${await state()}`);
     const chainFaults = await castingFaults;

@@ -51,8 +51,14 @@ describe("several worker processes on one PostgreSQL", () => {
     // Only health: no steward pages on a worker.
     expect((await fetch(`${healthUrl}/audit`)).status).toBe(404);
 
+    // Jobs arrive over about 4 s, as work does, not all at once: a worker takes its next job as soon as one ends, so
+    // a single process could drain a queue filled in one go before the others' next poll. Arriving spread out, each
+    // job goes to whichever worker polls first once the queue ran dry.
     const requestedAt = new Date().toISOString();
-    for (let i = 0; i < JOBS; i += 1) await queue.enqueue(systemPing, { note: `scale-${i}`, requestedAt });
+    for (let i = 0; i < JOBS; i += 1) {
+      await queue.enqueue(systemPing, { note: `scale-${i}`, requestedAt });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
 
     const pings = await eventually(
       async () =>

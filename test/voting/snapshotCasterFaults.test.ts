@@ -1,8 +1,9 @@
 import { createServer } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { reconcileSnapshotVote } from "../../src/voting/snapshot/reconcileSnapshotVote.js";
 import { createSnapshotCaster, type SnapshotCastOutcome } from "../../src/voting/snapshot/snapshotCaster.js";
 import type { SequencerFault } from "../fakes/sequencer/fakeSequencer.js";
+import { eventually } from "../support/eventually.js";
 import { type CastingHarness, startCasting } from "./support/castingHarness.js";
 
 // The sequencer failing at chosen moments. Transient failures come back as retryable values, never throws; where the
@@ -16,6 +17,10 @@ beforeAll(async () => {
   proposal = h.openProposal({ space: "faults.eth", title: "Fund the audit", type: "basic" });
 });
 afterAll(() => h.close());
+// A fault a test queued and its requests never met would fall on the next test: it fails the test that left it.
+afterEach(() => {
+  expect(h.sequencer.faults.splice(0)).toEqual([]);
+});
 
 /** A caster on the same sequencer with a short timeout, for the slow cases. */
 const impatient = () =>
@@ -27,6 +32,14 @@ const impatient = () =>
   });
 
 const voteOnHub = (agent: number) => h.reader.voteOf({ voter: h.keyring.address(agent), proposal });
+
+/** Resolves once the sequencer has taken every queued fault, i.e. the requests meant to meet them arrived. */
+const sequencerTook = () =>
+  eventually(
+    async () => h.sequencer.faults.length,
+    (left) => left === 0,
+    10_000,
+  );
 
 function retryable(outcome: SnapshotCastOutcome) {
   if (outcome.kind !== "retryable") throw new Error(`not retryable: ${JSON.stringify(outcome)}`);
@@ -77,8 +90,12 @@ describe("Snapshot caster, sequencer faults", () => {
   it("reports a cancelled call as such", async () => {
     h.sequencer.faults.push({ kind: "hang" });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const outcome = retryable(await h.caster.cast(0, h.ballot(proposal, 1), { signal: controller.signal }));
+    const casting = h.caster.cast(0, h.ballot(proposal, 1), { signal: controller.signal });
+    // Cancelled once the sequencer holds the request (its hang taken), however long signing and sending took; a hang
+    // left queued would meet the next test instead.
+    await sequencerTook();
+    controller.abort();
+    const outcome = retryable(await casting);
     expect(outcome).toMatchObject({ code: "cancelled", mayHaveLanded: true });
   });
 
@@ -99,7 +116,7 @@ describe("Snapshot caster, sequencer faults", () => {
     // The first stays in flight for 1.5 s (long enough for a loaded machine to sign and send the second).
     h.sequencer.faults.push({ kind: "delay", ms: 1_500 });
     const first = h.caster.cast(7, ballot);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sequencerTook();
     const second = retryable(await h.caster.cast(7, ballot));
     expect(second).toMatchObject({ code: "in_progress", status: 425, mayHaveLanded: true });
     // Same message, same signature (deterministic ECDSA), so the same id: the first attempt's vote is the one.

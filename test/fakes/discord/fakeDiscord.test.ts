@@ -95,7 +95,7 @@ async function apiError(promise: Promise<unknown>): Promise<DiscordAPIError> {
 
 /** Waits for the client to have heard a gateway event (THREAD_UPDATE and the like). */
 async function until(check: () => boolean): Promise<void> {
-  expect(await eventually(async () => check(), Boolean, 3000)).toBe(true);
+  expect(await eventually(async () => check(), Boolean, 15_000)).toBe(true);
 }
 
 const general = () => client.channels.cache.get(GENERAL) as TextChannel;

@@ -323,7 +323,7 @@ export class InteractionStore {
           .filter((m): m is MessageRecord => m !== undefined)
           .map((m) => viewMessage(world, m));
       },
-      finalReply: async ({ timeoutMs = 5000, settleMs = 100 } = {}): Promise<MessageView> => {
+      finalReply: async ({ timeoutMs = 15_000, settleMs = 100 } = {}): Promise<MessageView> => {
         const deadline = Date.now() + timeoutMs;
         const ack = await acknowledged;
         if (ack.type === 8 || ack.type === 9) {

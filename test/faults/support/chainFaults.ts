@@ -56,7 +56,9 @@ export async function faultCasting(
     due = row?.dueAt ?? null;
     if (!due) await sleep(250);
   }
-  await sleep(Math.max(0, due.getTime() - Date.now() - 1_000));
+  // Down 3 s before the first vote is due: the casting faults queued after the outage must meet the sends, so no
+  // vote may go out before it begins, even when this process's timers run late.
+  await sleep(Math.max(0, due.getTime() - Date.now() - 3_000));
   const before = rpc.served.get("http 503") ?? 0;
   const refused = () => (rpc.served.get("http 503") ?? 0) - before;
   const down = { kind: "http", status: 503 } as const;
