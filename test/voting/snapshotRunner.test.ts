@@ -381,7 +381,7 @@ describe("the last look, right before signing", () => {
           if (!text.includes('"Override"')) return o.sql.query(text, values);
           looks.push(JSON.parse(String(values?.[0])).length);
           // The first read is slow: the other rows reach their last look while it is under way.
-          const slow = looks.length === 1 ? new Promise((resolve) => setTimeout(resolve, 300)) : Promise.resolve();
+          const slow = looks.length === 1 ? new Promise((resolve) => setTimeout(resolve, 1_500)) : Promise.resolve();
           return slow.then(() => o.sql.query(text, values));
         },
       },
