@@ -1,18 +1,12 @@
-// Start-up wiring, split from main.ts by part: the Discord face (services, client, router, thread jobs).
-import { Events } from "discord.js";
-import { commands, components } from "../../commands/index.js";
+// Start-up wiring, split from main.ts by part: the Discord face (its services from the configuration, then the bot).
 import type { AuditLog } from "../audit/auditLog.js";
 import type { Config } from "../config/loadConfig.js";
 import type { Secret } from "../config/secret.js";
 import type { Database } from "../db/database.js";
-import { createAnnounceHandler } from "../discord/announceJob.js";
 import { buildDiscordServices } from "../discord/buildDiscordServices.js";
-import { connectDiscord } from "../discord/discordClient.js";
-import { type AcknowledgedInfo, createInteractionRouter } from "../discord/interactionRouter.js";
-import { remind } from "../discord/reminders.js";
-import { createThreadPublisher, type ThreadPublisherOptions } from "../discord/threadPublisher.js";
-import { warmUp } from "../discord/warmUp.js";
-import { announceProposal, remindProposal } from "../jobs/jobCatalog.js";
+import type { AcknowledgedInfo } from "../discord/interactionRouter.js";
+import { startBot } from "../discord/startBot.js";
+import type { ThreadPublisherOptions } from "../discord/threadPublisher.js";
 import type { JobQueue } from "../jobs/jobQueue.js";
 import type { Logger } from "../log/logger.js";
 import type { CastingSwitch } from "../spaces/castingSwitch.js";
@@ -81,48 +75,26 @@ export async function startDiscord(
         : null,
     castSafetyMarginSeconds: config.voting.castSafetyMarginSeconds,
   });
-  // First uses block the event loop for a while: paid before login, not by the first members' interactions.
-  logger.info(await warmUp({ ...services, keyring }), "discord warmed up");
-  const client = await connectDiscord({
-    token,
-    apiUrl: config.discord.apiUrl,
-    logger,
-    shards: config.discord.shards,
-    shardCount: config.discord.shardCount,
-  });
-  const router = createInteractionRouter({
-    commands,
-    components,
+  const bot = await startBot({
     services,
-    stewardRole: config.discord.stewardRole,
-    logger,
-    onAcknowledged: deps.onAcknowledged,
-  });
-  client.on(Events.InteractionCreate, (interaction) => void router(interaction));
-  const publisher = createThreadPublisher({
+    keyring,
     prisma,
     audit,
-    client,
+    queue,
+    logger,
     casting,
     overrides,
     castSafetyMarginSeconds: config.voting.castSafetyMarginSeconds,
-    logger,
-    outbox: deps.outbox,
-  });
-  // Thread updates run where the gateway is connected: the publisher needs the client's channel cache.
-  await queue.work(announceProposal, createAnnounceHandler({ publisher, logger }), {
-    concurrency: config.runtime.jobConcurrency,
-  });
-  await queue.work(remindProposal, async ({ proposalId }) => {
-    const report = await remind({ prisma, publisher }, proposalId);
-    logger.info({ proposalId, status: report.status }, "reminder handled");
-  });
-  return {
-    stop: async () => {
-      // Thread updates and reminders in flight post through this client: they end before it closes, or they fail and
-      // run again after their retry delay. Other kinds of job keep working until the queue stops.
-      await queue.stopWorking([announceProposal, remindProposal]);
-      await client.destroy();
+    connection: {
+      token,
+      apiUrl: config.discord.apiUrl,
+      shards: config.discord.shards,
+      shardCount: config.discord.shardCount,
     },
-  };
+    stewardRole: config.discord.stewardRole,
+    onAcknowledged: deps.onAcknowledged,
+    outbox: deps.outbox,
+    jobConcurrency: config.runtime.jobConcurrency,
+  });
+  return { stop: bot.stop };
 }

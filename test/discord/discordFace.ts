@@ -1,21 +1,20 @@
-// Tribune's Discord face assembled as main.ts assembles it, over a database the caller brings: the services, the REAL
-// discord.js client logged in to a fake Discord on loopback, the interaction router, the thread publisher and its
-// job worker. Tests reach it through discordHarness.ts (a test database each). The benchmark connects it to a fake
+// Tribune's Discord face over a database the caller brings: the services built as startup/startDiscord.ts builds them
+// (test keys, the offline compiler unless a test brings a slow one), then the bot production starts (discord/startBot.ts):
+// the REAL discord.js client logged in to a fake Discord on loopback, the interaction router, the thread publisher and
+// its jobs. Tests reach it through discordHarness.ts (a test database each). The benchmark connects it to a fake
 // Discord running in a worker thread (connectTribune), so the fake's own work does not slow the bot it measures.
-import { type Client, Events } from "discord.js";
-import { commands, components, definitions } from "../../commands/index.js";
+import type { Client } from "discord.js";
+import { definitions } from "../../commands/index.js";
 import { type AuditLog, createAuditLog } from "../../src/audit/auditLog.js";
 import { Secret } from "../../src/config/secret.js";
 import type { Database } from "../../src/db/database.js";
-import { createAnnounceHandler } from "../../src/discord/announceJob.js";
 import { buildDiscordServices } from "../../src/discord/buildDiscordServices.js";
 import { deployCommands } from "../../src/discord/deployCommands.js";
-import { connectDiscord } from "../../src/discord/discordClient.js";
 import type { DiscordServices } from "../../src/discord/discordServices.js";
-import { type AcknowledgedInfo, createInteractionRouter } from "../../src/discord/interactionRouter.js";
+import type { AcknowledgedInfo } from "../../src/discord/interactionRouter.js";
 import type { LoadGauge } from "../../src/discord/loadGauge.js";
-import { createThreadPublisher, type ThreadPublisher } from "../../src/discord/threadPublisher.js";
-import { warmUp } from "../../src/discord/warmUp.js";
+import { startBot } from "../../src/discord/startBot.js";
+import type { ThreadPublisher } from "../../src/discord/threadPublisher.js";
 import type { PrismaClient } from "../../src/generated/prisma/client.js";
 import { announceProposal, jobCatalog } from "../../src/jobs/jobCatalog.js";
 import { createJobQueue, type JobQueue } from "../../src/jobs/jobQueue.js";
@@ -70,7 +69,7 @@ export interface DiscordFaceOptions {
   load?: LoadGauge;
   /** Told of every acknowledgement the router makes (as the metrics would be). */
   onAcknowledged?: (info: AcknowledgedInfo) => void;
-  /** Run the announce worker that brings threads up to date (default true). */
+  /** Work the thread jobs (updates and reminders) as production does (default true); false leaves them queued. */
   workAnnounce?: boolean;
   /** Turns a profile statement into weights (default: the offline compiler); a test may make it slow, like an LLM. */
   compiler?: ProfileCompiler;
@@ -226,43 +225,35 @@ export async function connectTribune(
       signLoginLink({ secret: new Secret(SIGNING_SECRET), baseUrl: WEB_BASE_URL, discordUserId }),
     castSafetyMarginSeconds: 60,
   });
-  // As startDiscord.ts: the slow first uses are paid before going online.
-  await warmUp({ ...services, keyring });
-  const client = await connectDiscord({ token, apiUrl: discord.apiUrl, logger, readyTimeoutMs: 20_000 });
-  const router = createInteractionRouter({
-    commands,
-    components,
+  // The bot as production starts it (startDiscord.ts): the same router, publisher and thread jobs.
+  const bot = await startBot({
     services,
-    stewardRole: STEWARD_ROLE,
-    logger,
-    deferAfterMs: options.deferAfterMs,
-    load: options.load,
-    onAcknowledged: options.onAcknowledged,
-  });
-  client.on(Events.InteractionCreate, (interaction) => void router(interaction));
-  const publisher = createThreadPublisher({
+    keyring,
     prisma,
     audit,
-    client,
+    queue,
+    logger,
     casting,
     overrides,
     castSafetyMarginSeconds: 60,
-    logger,
+    connection: { token, apiUrl: discord.apiUrl, readyTimeoutMs: 20_000 },
+    stewardRole: STEWARD_ROLE,
+    router: { deferAfterMs: options.deferAfterMs, load: options.load },
+    onAcknowledged: options.onAcknowledged,
+    jobConcurrency: 2,
+    workThreads: options.workAnnounce,
   });
-  if (options.workAnnounce !== false) {
-    await queue.work(announceProposal, createAnnounceHandler({ publisher, logger }), { concurrency: 2 });
-  }
   return {
-    client,
+    client: bot.client,
     services,
-    publisher,
+    publisher: bot.publisher,
     queue,
     audit,
     decider,
     logLines,
     async close() {
+      await bot.stop();
       await queue.stop();
-      await client.destroy();
     },
   };
 }
