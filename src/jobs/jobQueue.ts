@@ -1,5 +1,7 @@
+import { createRequire } from "node:module";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import PgBoss from "pg-boss";
+import { isConnectionLost } from "../db/connectionLost.js";
 import type { SqlRunner } from "../db/sqlRunner.js";
 import type { JobDefinition, JobPayload } from "./jobDefinition.js";
 import { createOrphanSweeper } from "./orphanSweeper.js";
@@ -39,6 +41,8 @@ export interface JobQueueOptions {
   liveness?: WorkerLiveness;
   /** How often to look for dead processes' jobs (default 15 s), and how long one must stay gone (default 30 s). */
   orphans?: { sweepEveryMs?: number; graceMs?: number };
+  /** The waits before each retry of a job's end lost to a dropped connection (default 0.25 s doubling to 8 s, ~24 s). */
+  finishRetryDelaysMs?: readonly number[];
 }
 
 /** The job queue (pg-boss over Tribune's own database connection, PostgreSQL or embedded). */
@@ -82,10 +86,12 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
   // is left active until it expires and runs again.
   const inFlight = new Set<Promise<unknown>>();
   const schema = options.schema ?? "pgboss";
+  // pg-boss records a job's end with these statements, sent without awaiting: see `recordEnd`.
+  const ending = new Set([pgBossPlans.completeJobs(schema), pgBossPlans.failJobsById(schema)]);
   const boss = new PgBoss({
     db: {
       executeSql: (text, values) => {
-        const run = runForPgBoss(options.sql, text, values);
+        const run = ending.has(text) ? recordEnd(text, values) : runForPgBoss(options.sql, text, values);
         inFlight.add(run);
         const forget = () => inFlight.delete(run);
         run.then(forget, forget);
@@ -109,6 +115,33 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
   const running = new Map<Promise<void>, string>();
   let sweepTimer: NodeJS.Timeout | undefined;
   let sweeping: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Nobody awaits the write of a job's end, so a failure there would be an unhandled rejection, which ends the process
+   * (a PostgreSQL restart killed workers so); and a lost write leaves the job active until its timeout, then runs it
+   * again. A connection lost under it is waited out; a write that still fails is reported to `onError`, not thrown.
+   */
+  async function recordEnd(text: string, values: unknown[] | undefined): Promise<{ rows: unknown[] }> {
+    const delays = options.finishRetryDelaysMs ?? END_RETRY_DELAYS_MS;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await runForPgBoss(options.sql, text, values);
+      } catch (error) {
+        const delay = delays[attempt];
+        if (delay !== undefined && isConnectionLost(error)) {
+          await sleepFor(delay);
+          continue;
+        }
+        options.onError(
+          new Error(
+            `a job's end could not be recorded after ${attempt + 1} attempt(s): ${asError(error).message}; the job stays active until its timeout, then runs again`,
+            { cause: error },
+          ),
+        );
+        return { rows: [{ count: "0" }] };
+      }
+    }
+  }
 
   function parse<Def extends JobDefinition>(job: Def, payload: unknown): JobPayload<Def> {
     const result = job.payload.safeParse(payload);
@@ -280,6 +313,21 @@ async function settleBy(promises: readonly Promise<unknown>[], deadline: number)
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
+
+/** 0.25 s doubling to 8 s: about 24 s in all, longer than a PostgreSQL restart or failover usually takes. */
+const END_RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 8_000];
+
+/**
+ * The exact statements pg-boss sends to record a job's end, from its own statement builders (it exports no types
+ * for them). Checked at load: a pg-boss without them would have the ends of jobs unguarded.
+ */
+const pgBossPlans = (() => {
+  const plans = createRequire(import.meta.url)("pg-boss/src/plans.js") as Record<string, unknown>;
+  if (typeof plans.completeJobs !== "function" || typeof plans.failJobsById !== "function") {
+    throw new Error("pg-boss no longer builds completeJobs/failJobsById in src/plans.js: update jobs/jobQueue.ts");
+  }
+  return plans as { completeJobs(schema: string): string; failJobsById(schema: string): string };
+})();
 
 /** A deadlock victim retries this often; each deadlock lets one creator through, so a few always suffice. */
 const QUEUE_CREATE_ATTEMPTS = 8;

@@ -210,6 +210,68 @@ describe("job queue", () => {
     expect(rows).toEqual([{ state: "completed" }]);
   });
 
+  it("records a job's end once the database is back from a restart, and reports one it cannot record without ending the process", async () => {
+    // pg-boss writes a job's end without awaiting it: a connection lost there (PostgreSQL restarting) was an unhandled
+    // rejection, which ends a worker process. Here the first writes of each end meet a server shutting down.
+    const schema = `pgboss_end_${Date.now()}`;
+    const shutdown = () =>
+      Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" });
+    let refuseEnds = 2;
+    let refused = 0;
+    const restarting = {
+      ...t.db.sql,
+      async query<Row>(text: string, values?: readonly unknown[]) {
+        if (/SET completed_on = now\(\)|WITH deleted_jobs AS/.test(text) && refused < refuseEnds) {
+          refused += 1;
+          throw shutdown();
+        }
+        return t.db.sql.query<Row>(text, values);
+      },
+    };
+    const errors: Error[] = [];
+    const ending = createJobQueue({
+      sql: restarting,
+      catalog: [flaky],
+      onError: (e) => errors.push(e),
+      schema,
+      pollingIntervalSeconds: 0.5,
+      finishRetryDelaysMs: [50, 50, 50],
+    });
+    await ending.start();
+    const state = async (id: string | null) =>
+      (await t.db.sql.query<{ state: string }>(`SELECT state FROM ${schema}.job WHERE id = $1`, [id])).rows[0]?.state;
+    try {
+      await ending.work(flaky, async () => undefined);
+      const recovered = await ending.enqueue(flaky, { failTimes: 0 });
+      await eventually(
+        () => state(recovered),
+        (s) => s === "completed",
+      );
+      expect(await state(recovered)).toBe("completed");
+      expect(refused).toBe(2);
+      expect(errors).toEqual([]);
+
+      // Gone for longer than the retries wait: reported once, the process goes on, the job waits for its timeout.
+      refused = 0;
+      refuseEnds = 10;
+      const lost = await ending.enqueue(flaky, { failTimes: 0 });
+      await eventually(
+        async () => errors.length,
+        (n) => n >= 1,
+      );
+      expect(refused).toBe(4);
+      expect(errors.map((e) => e.message)).toEqual([
+        expect.stringMatching(
+          /^a job's end could not be recorded after 4 attempt\(s\): terminating connection .* runs again$/,
+        ),
+      ]);
+      expect(await state(lost)).toBe("active");
+    } finally {
+      refuseEnds = 0;
+      await ending.stop(2_000);
+    }
+  });
+
   it("stops working one kind of job: waits for the one running, takes no more of it, and other kinds go on", async () => {
     // The Discord part closes its client at shutdown; the thread updates running on it must end first, or they fail
     // and are run again after their retry delay.
