@@ -29,8 +29,8 @@ let provider: LlmProvider;
 // A patient provider for answers that come at once (a loaded machine must not turn them into timeouts), and an
 // impatient one for the timeout tests.
 let impatient: LlmProvider;
-const SHORT_TIMEOUT_MS = 1_000;
-const SLOW_MS = 10_000;
+const SHORT_TIMEOUT_MS = 2_500;
+const SLOW_MS = 20_000;
 beforeAll(async () => {
   api = await startFakeAnthropicApi();
 });
@@ -147,7 +147,7 @@ describe("messages provider (real SDK, fake API)", () => {
     const error = await impatient.structured(request()).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: "timeout", transient: true });
     expect(api.requests).toHaveLength(3);
-    // Three attempts of 1 s plus two backoffs (0.5 s and 1 s at most), well before any answer would come: bounded.
+    // Three attempts of 2.5 s plus two backoffs (0.5 s and 1 s at most), well before any answer would come: bounded.
     expect(Date.now() - started).toBeLessThan(SLOW_MS);
   });
 

@@ -112,19 +112,20 @@ describe("Snapshot hub client", () => {
   });
 
   it("times a slow hub out per request, retries, and reports HubTimeoutError when it stays slow", async () => {
-    hub.faults.push({ kind: "delay", ms: 3_000 });
-    expect(await client({ timeoutMs: 1_000 }).send(feedHeadRequest())).toBe(1);
+    // 2 s per request: time enough for the prompt retry on a loaded machine, far less than the slow hub's 8 s.
+    hub.faults.push({ kind: "delay", ms: 8_000 });
+    expect(await client({ timeoutMs: 2_000 }).send(feedHeadRequest())).toBe(1);
     expect(hub.requestCount()).toBe(2);
 
-    hub.faults.push(...Array.from({ length: 3 }, () => ({ kind: "delay" as const, ms: 3_000 })));
+    hub.faults.push(...Array.from({ length: 3 }, () => ({ kind: "delay" as const, ms: 8_000 })));
     const started = Date.now();
-    const error = await client({ timeoutMs: 1_000 })
+    const error = await client({ timeoutMs: 2_000 })
       .send(feedHeadRequest())
       .catch((e) => e);
     expect(error).toBeInstanceOf(HubTimeoutError);
-    expect(error.timeoutMs).toBe(1_000);
-    // Three attempts cut at one second each, not three waits for the slow hub's three seconds.
-    expect(Date.now() - started).toBeLessThan(6_000);
+    expect(error.timeoutMs).toBe(2_000);
+    // Three attempts cut at two seconds each, not even one wait for the slow hub's eight seconds.
+    expect(Date.now() - started).toBeLessThan(12_000);
   });
 
   it("turns malformed JSON into HubMalformedResponseError without retrying", async () => {
