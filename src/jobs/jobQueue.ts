@@ -42,7 +42,7 @@ export interface JobQueueOptions {
   /** How often to look for dead processes' jobs (default 15 s), and how long one must stay gone (default 30 s). */
   orphans?: { sweepEveryMs?: number; graceMs?: number };
   /** The waits before each retry of a job's end lost to a dropped connection (default 0.25 s doubling to 8 s, ~24 s). */
-  finishRetryDelaysMs?: readonly number[];
+  endRetryDelaysMs?: readonly number[];
 }
 
 /** The job queue (pg-boss over Tribune's own database connection, PostgreSQL or embedded). */
@@ -122,7 +122,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
    * again. A connection lost under it is waited out; a write that still fails is reported to `onError`, not thrown.
    */
   async function recordEnd(text: string, values: unknown[] | undefined): Promise<{ rows: unknown[] }> {
-    const delays = options.finishRetryDelaysMs ?? END_RETRY_DELAYS_MS;
+    const delays = options.endRetryDelaysMs ?? END_RETRY_DELAYS_MS;
     for (let attempt = 0; ; attempt += 1) {
       try {
         return await runForPgBoss(options.sql, text, values);

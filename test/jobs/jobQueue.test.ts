@@ -235,7 +235,7 @@ describe("job queue", () => {
       onError: (e) => errors.push(e),
       schema,
       pollingIntervalSeconds: 0.5,
-      finishRetryDelaysMs: [50, 50, 50],
+      endRetryDelaysMs: [50, 50, 50],
     });
     await ending.start();
     const state = async (id: string | null) =>
